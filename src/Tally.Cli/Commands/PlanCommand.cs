@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Tally.Cli.Commands;
+
+/// <summary><c>tally plan …</c>: verbs that work on plan files (lint, diff).</summary>
+public static class PlanCommand
+{
+    public static Command Build()
+    {
+        var plan = new Command("plan", "Work with tracking-plan files.");
+        return plan;
+    }
+}

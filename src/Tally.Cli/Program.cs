@@ -1,0 +1,3 @@
+using Tally.Cli;
+
+return await TallyApp.RunAsync(args);

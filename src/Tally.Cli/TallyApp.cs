@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Tally.Cli.Commands;
+
+namespace Tally.Cli;
+
+/// <summary>Builds the <c>tally</c> command tree. Each verb is one class under Commands/.</summary>
+public static class TallyApp
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Tally: tracking plans as code, a collector that enforces them, and the analytics they declare.");
+        root.Subcommands.Add(PlanCommand.Build());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = Build();
+        var parse = root.Parse(args);
+        return await parse.InvokeAsync();
+    }
+}
