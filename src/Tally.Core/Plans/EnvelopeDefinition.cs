@@ -26,8 +26,13 @@ public sealed record EnvelopeDefinition
     public string? Source { get; init; }
     public string? SentAt { get; init; } = "sentAt";
     public string Properties { get; init; } = "properties";
-    /// <summary>Further envelope fields kept as columns but not validated as properties (seed 001's <c>event_type</c>, <c>version</c>).</summary>
+    /// <summary>
+    /// Fields outside the property bag that are lifted into the properties and validated with them
+    /// (seed 001's <c>organization_id</c>, <c>event_type</c>, <c>version</c> sit beside <c>properties</c>).
+    /// </summary>
     public IReadOnlyList<string> Extra { get; init; } = [];
+    /// <summary>A field holding how many occurrences one payload stands for (seed 004's pre-counted <c>count</c>); absent means 1.</summary>
+    public string? Count { get; init; }
     public SourceLocation Location { get; init; } = SourceLocation.None;
 
     public static EnvelopeDefinition SegmentDefault { get; } = new();

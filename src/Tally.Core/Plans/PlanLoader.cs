@@ -137,6 +137,7 @@ public static partial class PlanLoader
             SentAt = m.String("sent_at") ?? (format == EnvelopeFormat.Flat ? null : d.SentAt),
             Properties = m.String("properties") ?? (format == EnvelopeFormat.Flat ? "" : d.Properties),
             Extra = m.Strings("extra"),
+            Count = m.String("count"),
             Location = m.Location,
         };
         m.ReportUnknown("envelope");
@@ -280,6 +281,7 @@ public static partial class PlanLoader
             Export = m.Bool("export") ?? true,
             OnlyIn = m.Strings("only_in"),
             Prehashed = m.Bool("prehashed") ?? false,
+            Sanitized = m.Bool("sanitized") ?? false,
             Location = m.At(at),
         };
         if (p.Pattern is not null)

@@ -27,6 +27,8 @@ public sealed record PropertyDefinition
     public IReadOnlyList<string> OnlyIn { get; init; } = [];
     /// <summary>Marks a value that is already a hash made by the client; the linter then accepts it as non-raw PII.</summary>
     public bool Prehashed { get; init; }
+    /// <summary>The emitter guarantees the value holds no personal data (seed 001's "error description (sanitized)"); the linter trusts it.</summary>
+    public bool Sanitized { get; init; }
     public SourceLocation Location { get; init; } = SourceLocation.None;
 
     public PropertyDefinition? FindNested(string name)
