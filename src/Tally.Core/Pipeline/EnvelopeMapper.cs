@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Tally.Core.Plans;
+
+namespace Tally.Core.Pipeline;
+
+/// <summary>
+/// Applies the plan's envelope to one payload: where the event name, ids, timestamps and properties live.
+/// Segment payloads also carry a call type (track, page, identify, …); flat payloads are always track.
+/// </summary>
+public static class EnvelopeMapper
+{
+    public static MappedEvent Map(JsonElement payload, TrackingPlan plan, string? segmentType = null)
+    {
+        var env = plan.Envelope;
+        var m = new MappedEvent();
+        if (payload.ValueKind != JsonValueKind.Object) return m;
+
+        var type = env.Format == EnvelopeFormat.Segment ? (segmentType ?? Text(payload, "type") ?? "track").ToLowerInvariant() : "track";
+        m.Type = type;
+        m.EventId = Text(payload, env.EventId);
+        m.TimestampText = Text(payload, env.Timestamp);
+        m.SentAtText = env.SentAt is null ? null : Text(payload, env.SentAt);
+        m.AnonymousId = Text(payload, env.AnonymousId);
+        m.UserId = Text(payload, env.UserId);
+        m.Environment = env.Environment is null ? null : Text(payload, env.Environment);
+        m.Source = env.Source is null ? null : Text(payload, env.Source);
+        if (env.Count is not null && Find(payload, env.Count) is { ValueKind: JsonValueKind.Number } c && c.TryGetInt64(out var n) && n > 0) m.Count = n;
+
+        string propertiesPath = env.Properties;
+        if (env.Format == EnvelopeFormat.Segment)
+        {
+            switch (type)
+            {
+                case "identify":
+                    m.Name = "$identify";
+                    propertiesPath = "traits";
+                    break;
+                case "group":
+                    m.Name = "$group";
+                    propertiesPath = "traits";
+                    break;
+                case "alias":
+                    m.Name = "$alias";
+                    m.PreviousId = Text(payload, "previousId");
+                    break;
+                case "page" or "screen":
+                    m.Name = type;
+                    break;
+                default:
+                    m.Name = Text(payload, env.Event);
+                    break;
+            }
+            if (Find(payload, "context") is { ValueKind: JsonValueKind.Object } ctx)
+            {
+                foreach (var f in ctx.EnumerateObject())
+                    if (f.NameEquals("ip") || f.NameEquals("userAgent") || f.NameEquals("traits") || f.NameEquals("location") || f.NameEquals("device"))
+                        m.DroppedContext.Add("context." + f.Name);
+                m.Source ??= Find(ctx, "library") is { ValueKind: JsonValueKind.Object } lib ? Text(lib, "name") : null;
+            }
+        }
+        else
+        {
+            m.Name = Text(payload, env.Event);
+        }
+
+        var evt = m.Name is null ? null : plan.FindEvent(m.Name);
+        if (propertiesPath.Length == 0)
+        {
+            foreach (var f in payload.EnumerateObject())
+            {
+                if (IsEnvelopeField(env, f.Name) && (evt is null || !evt.Declares(f.Name))) continue;
+                m.Properties[f.Name] = f.Value;
+            }
+        }
+        else if (Find(payload, propertiesPath) is { ValueKind: JsonValueKind.Object } bag)
+        {
+            foreach (var f in bag.EnumerateObject()) m.Properties[f.Name] = f.Value;
+        }
+        foreach (var extra in env.Extra)
+            if (Find(payload, extra) is { } v && v.ValueKind != JsonValueKind.Undefined)
+                m.Properties[LastSegment(extra)] = v;
+
+        m.SessionId = env.SessionId is not null ? Text(payload, env.SessionId)
+            : plan.Identity.Session is { } s && m.Properties.TryGetValue(s, out var sv) ? Scalar(sv) : null;
+        return m;
+    }
+
+    private static bool IsEnvelopeField(EnvelopeDefinition env, string name) =>
+        name == env.Event || name == env.Timestamp || name == env.EventId || name == env.AnonymousId || name == env.UserId
+        || name == env.SessionId || name == env.Environment || name == env.Source || name == env.SentAt || name == env.Count
+        || name == "type" || env.Extra.Contains(name);
+
+    private static string LastSegment(string path) => path.LastIndexOf('.') is var i and >= 0 ? path[(i + 1)..] : path;
+
+    /// <summary>The element at a dotted path, or default when any part is missing.</summary>
+    public static JsonElement? Find(JsonElement root, string path)
+    {
+        var cur = root;
+        foreach (var part in path.Split('.'))
+        {
+            if (cur.ValueKind != JsonValueKind.Object || !cur.TryGetProperty(part, out var next)) return null;
+            cur = next;
+        }
+        return cur;
+    }
+
+    private static string? Text(JsonElement root, string path) => Find(root, path) is { } v ? Scalar(v) : null;
+
+    /// <summary>Strings as they are, numbers as written (Segment allows numeric user ids); anything else is not an id.</summary>
+    public static string? Scalar(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => v.GetString() is { Length: > 0 } s ? s : null,
+        JsonValueKind.Number => v.GetRawText(),
+        _ => null,
+    };
+}

@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Tally.Core.Events;
+using Tally.Core.Plans;
+using Tally.Core.Privacy;
+
+namespace Tally.Core.Pipeline;
+
+/// <summary>
+/// The collector's per-event pipeline, in the order the plan promises: map the envelope, validate against the plan,
+/// honour opt-out, sample, apply privacy policies, enrich. Deduplication happens at the store, which knows every id.
+/// Pure: no I/O; the opt-out state it reads is in memory and changes are reported back in the outcome.
+/// </summary>
+public sealed class EventPipeline
+{
+    private readonly TrackingPlan _plan;
+    private readonly PipelineOptions _options;
+    private readonly PlanValidator _validator;
+    private readonly PrivacyTransformer _privacy;
+    private readonly string _defaultEnvironment;
+
+    public EventPipeline(TrackingPlan plan, PipelineOptions options, OptOutRegistry optOuts)
+    {
+        _plan = plan;
+        _options = options;
+        OptOuts = optOuts;
+        _validator = new PlanValidator(plan);
+        _privacy = new PrivacyTransformer(plan, new PropertyHasher(options.HashSalt));
+        _defaultEnvironment = plan.Defaults.Environment ?? plan.Environments.FirstOrDefault() ?? "production";
+    }
+
+    public TrackingPlan Plan => _plan;
+    public OptOutRegistry OptOuts { get; }
+    public PropertyHasher Hasher => _privacy.Hasher;
+
+    /// <summary>Runs one payload through the pipeline. <paramref name="rawBytes"/> is its size on the wire.</summary>
+    public PipelineOutcome Process(JsonElement payload, IngestContext ctx, string? segmentType = null, int rawBytes = 0)
+    {
+        if (payload.ValueKind != JsonValueKind.Object)
+        {
+            return Quarantine(new MappedEvent { RawBytes = rawBytes }, null, ctx,
+                [new Violation(ViolationCodes.NotAnObject, $"an event must be a JSON object, not {payload.ValueKind.ToString().ToLowerInvariant()}")]);
+        }
+        var mapped = EnvelopeMapper.Map(payload, _plan, segmentType);
+        mapped.RawBytes = rawBytes;
+        return Process(mapped, ctx);
+    }
+
+    public PipelineOutcome Process(MappedEvent e, IngestContext ctx)
+    {
+        e.EventId ??= Guid.CreateVersion7(ctx.ReceivedAt).ToString("N");
+        var environment = e.Environment ?? ctx.Environment ?? _defaultEnvironment;
+        e.Environment = environment;
+        var violations = new List<Violation>();
+        var undeclared = new List<string>();
+
+        // Identity calls are not plan events: they carry links, and their traits pass the undeclared policy.
+        var identityCall = e.Type is "identify" or "alias" or "group";
+        EventDefinition? def = null;
+        if (e.RawBytes > _options.MaxEventBytes)
+            violations.Add(new Violation(ViolationCodes.EventTooLarge, $"the event is {e.RawBytes} bytes, more than {_options.MaxEventBytes}"));
+        if (!identityCall)
+        {
+            if (e.Name is null)
+                violations.Add(new Violation(ViolationCodes.MissingEventName, $"no event name at '{_plan.Envelope.Event}'"));
+            else if ((def = _plan.FindEvent(e.Name)) is null)
+                violations.Add(new Violation(ViolationCodes.UnknownEvent, $"'{e.Name}' is not in plan {_plan.Name}{Suggest.Hint(e.Name, _plan.Events.Select(x => x.Name))}"));
+            else
+                _validator.Validate(e, def, violations, undeclared);
+        }
+        if (!_plan.Environments.Contains(environment))
+            violations.Add(new Violation(ViolationCodes.WrongEnvironment, $"environment '{environment}' is not one of {string.Join(", ", _plan.Environments)}"));
+        if (_plan.Privacy.Undeclared == UndeclaredPolicy.Quarantine)
+            foreach (var u in undeclared) violations.Add(new Violation(ViolationCodes.UndeclaredProperty, $"'{u}' is not declared on {e.Name}", u));
+
+        var timestamp = ResolveTimestamp(e, ctx, violations, out var original);
+
+        // Opt-out: an opted-out actor's non-essential events are dropped whether or not they are valid; quarantine
+        // must not become a back door for their data.
+        var essential = def?.Essential == true;
+        bool? optOutChange = OptOutChangeOf(e, def);
+        if (optOutChange is { } change)
+        {
+            if (e.UserId is not null) OptOuts.Set(e.UserId, change);
+            if (e.AnonymousId is not null) OptOuts.Set(e.AnonymousId, change);
+        }
+        if (!essential && !identityCall && OptOuts.IsOptedOut(e.UserId, e.AnonymousId))
+            return new PipelineOutcome.Dropped(DropReasons.OptOut, e.Name);
+
+        if (violations.Count > 0) return Quarantine(e, def, ctx, violations);
+
+        if (def is not null && !essential && !Sampler.Keep(e.SessionId ?? e.AnonymousId ?? e.UserId ?? e.EventId, _plan.SamplingOf(def)))
+            return new PipelineOutcome.Dropped(DropReasons.Sampling, e.Name);
+
+        var report = new PrivacyTransformer.Report();
+        var json = _privacy.Transform(e.Properties, def, environment, forQuarantine: false, report, e.AlreadyTransformed);
+        report.Dropped.AddRange(e.DroppedContext);
+
+        var identifiers = _plan.Identity.Identifiers;
+        var collected = new CollectedEvent
+        {
+            EventId = e.EventId,
+            Name = e.Name ?? "$" + e.Type,
+            Type = e.Type,
+            Timestamp = timestamp,
+            ReceivedAt = ctx.ReceivedAt,
+            OriginalTimestamp = original,
+            AnonymousId = identifiers ? e.AnonymousId : null,
+            UserId = identifiers ? e.UserId : null,
+            SessionId = identifiers ? e.SessionId : null,
+            Environment = environment,
+            Source = e.Source ?? ctx.Source,
+            RequestId = ctx.RequestId,
+            Count = e.Count,
+            AggregateOnly = def?.AggregateOnly == true,
+            PropertiesJson = def?.AggregateOnly == true ? "{}" : json,
+            PreviousId = identifiers ? e.PreviousId : null,
+        };
+        return new PipelineOutcome.Accepted(collected, identifiers ? LinksOf(collected, json) : [], report.Dropped) { OptOut = optOutChange };
+    }
+
+    private bool? OptOutChangeOf(MappedEvent e, EventDefinition? def)
+    {
+        var prop = _plan.Identity.OptOutProperty;
+        bool? flag = prop is not null && e.Properties.TryGetValue(prop, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? v.ValueKind == JsonValueKind.True : null;
+        if (def is not null && def.Name == _plan.Identity.OptOutEvent) return flag ?? true;
+        return flag == true ? true : null;
+    }
+
+    private DateTimeOffset ResolveTimestamp(MappedEvent e, IngestContext ctx, List<Violation> violations, out string? original)
+    {
+        original = null;
+        if (e.TimestampText is null) return ctx.ReceivedAt;
+        if (!DateTimeOffset.TryParse(e.TimestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts))
+        {
+            violations.Add(new Violation(ViolationCodes.BadTimestamp, $"'{_plan.Envelope.Timestamp}' is not an ISO 8601 timestamp"));
+            return ctx.ReceivedAt;
+        }
+        // Segment's clock-skew correction: the client's clock is off by (sentAt - receivedAt), so shift by that.
+        if (e.SentAtText is not null && DateTimeOffset.TryParse(e.SentAtText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sentAt))
+            ts = ctx.ReceivedAt - (sentAt - ts);
+        if (ts > ctx.ReceivedAt + _options.MaxFutureSkew || ts < ctx.ReceivedAt - _options.MaxPastAge)
+        {
+            original = e.TimestampText;
+            return ctx.ReceivedAt;
+        }
+        return ts;
+    }
+
+    private IReadOnlyList<IdentityLink> LinksOf(CollectedEvent e, string propertiesJson)
+    {
+        List<IdentityLink>? links = null;
+        if (e.UserId is not null)
+        {
+            if (e.AnonymousId is not null) (links ??= []).Add(new IdentityLink(e.AnonymousId, e.UserId, IdentityLink.Identify, e.Timestamp));
+            if (e.PreviousId is not null) (links ??= []).Add(new IdentityLink(e.PreviousId, e.UserId, IdentityLink.Alias, e.Timestamp));
+            if (_plan.Identity.MergeBy is { } key && propertiesJson.Contains(key, StringComparison.Ordinal))
+            {
+                using var doc = JsonDocument.Parse(propertiesJson);
+                if (doc.RootElement.TryGetProperty(key, out var mv) && mv.ValueKind == JsonValueKind.String && mv.GetString() is { Length: > 0 } merge)
+                    (links ??= []).Add(new IdentityLink("mk:" + merge, e.UserId, IdentityLink.MergeKey, e.Timestamp));
+            }
+        }
+        return links ?? (IReadOnlyList<IdentityLink>)[];
+    }
+
+    private PipelineOutcome Quarantine(MappedEvent e, EventDefinition? def, IngestContext ctx, List<Violation> violations)
+    {
+        var report = new PrivacyTransformer.Report();
+        var properties = _privacy.Transform(e.Properties, def, e.Environment ?? _defaultEnvironment, forQuarantine: true, report, e.AlreadyTransformed);
+        var payload = QuarantinePayload.Write(e, properties, report.Transformed);
+        if (Encoding.UTF8.GetByteCount(payload) > _options.MaxEventBytes)
+            payload = QuarantinePayload.Write(e, "{}", []); // too large to keep whole; the envelope still identifies it
+        e.EventId ??= Guid.CreateVersion7(ctx.ReceivedAt).ToString("N");
+        return new PipelineOutcome.Quarantined(new QuarantinedEvent
+        {
+            Id = Guid.CreateVersion7(ctx.ReceivedAt).ToString("N"),
+            EventId = e.EventId,
+            EventName = e.Name,
+            Reasons = violations,
+            PayloadJson = payload,
+            Source = ctx.Source,
+            ReceivedAt = ctx.ReceivedAt,
+            RequestId = ctx.RequestId,
+            Environment = e.Environment ?? _defaultEnvironment,
+        });
+    }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Tally.Core.Pipeline;
+
+/// <summary>
+/// An incoming payload after the plan's envelope was applied: standard fields pulled out, properties gathered.
+/// Values still refer to the request's parsed JSON and are raw: nothing here may be written before privacy runs.
+/// </summary>
+public sealed class MappedEvent
+{
+    public string? Name { get; set; }
+    public string Type { get; set; } = "track";
+    public string? EventId { get; set; }
+    public string? TimestampText { get; set; }
+    public string? SentAtText { get; set; }
+    public string? AnonymousId { get; set; }
+    public string? UserId { get; set; }
+    public string? SessionId { get; set; }
+    public string? Environment { get; set; }
+    public string? Source { get; set; }
+    public string? PreviousId { get; set; }
+    public long Count { get; set; } = 1;
+    public Dictionary<string, JsonElement> Properties { get; } = new(StringComparer.Ordinal);
+    /// <summary>Names of personal context fields the payload carried (Segment <c>context.ip</c>, <c>userAgent</c>, <c>traits</c>); never kept.</summary>
+    public List<string> DroppedContext { get; } = [];
+    /// <summary>Properties whose values are already privacy-transformed (a quarantined event being replayed).</summary>
+    public HashSet<string>? AlreadyTransformed { get; set; }
+    /// <summary>Size of the payload as received, in bytes.</summary>
+    public int RawBytes { get; set; }
+}

@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Tally.Core.Events;
+using Tally.Core.Plans;
+
+namespace Tally.Core.Pipeline;
+
+/// <summary>
+/// Checks one mapped event against its definition: every required property present and non-null, every value of
+/// its declared type and within its constraints. Undeclared properties are reported to the caller, which applies
+/// the plan's undeclared-data policy. Collects every violation rather than stopping at the first.
+/// </summary>
+public sealed class PlanValidator(TrackingPlan plan)
+{
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new();
+
+    public TrackingPlan Plan { get; } = plan;
+
+    public void Validate(MappedEvent e, EventDefinition def, List<Violation> violations, List<string> undeclared)
+    {
+        foreach (var name in def.Required)
+        {
+            if (!e.Properties.TryGetValue(name, out var v) || v.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+                violations.Add(new Violation(ViolationCodes.MissingProperty, $"required property '{name}' is missing", name));
+        }
+        foreach (var (name, value) in e.Properties)
+        {
+            if (!def.Declares(name))
+            {
+                undeclared.Add(name);
+                continue;
+            }
+            if (e.AlreadyTransformed?.Contains(name) == true) continue;
+            if (value.ValueKind == JsonValueKind.Null) continue;
+            var pd = Plan.ResolveProperty(def, name);
+            if (pd is null) continue; // the linter reports declared-but-undefined; accept rather than lose data
+            CheckValue(pd, value, name, violations, undeclared);
+        }
+    }
+
+    private static void CheckValue(PropertyDefinition pd, JsonElement v, string path, List<Violation> violations, List<string> undeclared)
+    {
+        switch (pd.Type)
+        {
+            case PropertyType.String:
+                if (v.ValueKind != JsonValueKind.String) { Wrong(pd, v, path, violations); return; }
+                CheckString(pd, v.GetString()!, path, violations);
+                return;
+            case PropertyType.Timestamp:
+                if (v.ValueKind != JsonValueKind.String || !DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+                    violations.Add(new Violation(ViolationCodes.WrongType, $"'{path}' must be an ISO 8601 timestamp", path));
+                return;
+            case PropertyType.Enum:
+                if (v.ValueKind != JsonValueKind.String) { Wrong(pd, v, path, violations); return; }
+                var s = v.GetString()!;
+                if (!pd.Values.Contains(s))
+                    violations.Add(new Violation(ViolationCodes.EnumViolation, $"'{path}' must be one of {string.Join(", ", pd.Values)}{Suggest.Hint(s, pd.Values)}", path));
+                return;
+            case PropertyType.Integer:
+                if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var l)) { Wrong(pd, v, path, violations); return; }
+                CheckRange(pd, l, path, violations);
+                return;
+            case PropertyType.Number:
+                if (v.ValueKind != JsonValueKind.Number) { Wrong(pd, v, path, violations); return; }
+                CheckRange(pd, v.GetDouble(), path, violations);
+                return;
+            case PropertyType.Boolean:
+                if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) Wrong(pd, v, path, violations);
+                return;
+            case PropertyType.Array:
+                if (v.ValueKind != JsonValueKind.Array) { Wrong(pd, v, path, violations); return; }
+                if (pd.Items is { } items)
+                {
+                    var i = 0;
+                    foreach (var item in v.EnumerateArray()) CheckValue(items, item, $"{path}[{i++}]", violations, undeclared);
+                }
+                return;
+            case PropertyType.Object:
+                if (v.ValueKind != JsonValueKind.Object) { Wrong(pd, v, path, violations); return; }
+                if (pd.OpenObject) return;
+                foreach (var req in pd.RequiredProperties)
+                    if (!v.TryGetProperty(req, out var rv) || rv.ValueKind == JsonValueKind.Null)
+                        violations.Add(new Violation(ViolationCodes.MissingProperty, $"required field '{path}.{req}' is missing", $"{path}.{req}"));
+                foreach (var f in v.EnumerateObject())
+                {
+                    var nested = pd.FindNested(f.Name);
+                    if (nested is null) undeclared.Add($"{path}.{f.Name}");
+                    else if (f.Value.ValueKind != JsonValueKind.Null) CheckValue(nested, f.Value, $"{path}.{f.Name}", violations, undeclared);
+                }
+                return;
+        }
+    }
+
+    private static void CheckString(PropertyDefinition pd, string s, string path, List<Violation> violations)
+    {
+        if (pd.MaxLength is { } max && s.Length > max)
+            violations.Add(new Violation(ViolationCodes.TooLong, $"'{path}' is {s.Length} characters, more than {max}", path));
+        if (pd.Pattern is { } p && !Patterns.GetOrAdd(p, x => new Regex(x, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50))).IsMatch(s))
+            // The message never quotes the value: it may be personal data.
+            violations.Add(new Violation(ViolationCodes.PatternViolation, $"'{path}' does not match the pattern {p}", path));
+    }
+
+    private static void CheckRange(PropertyDefinition pd, double d, string path, List<Violation> violations)
+    {
+        if (pd.Min is { } min && d < min) violations.Add(new Violation(ViolationCodes.RangeViolation, $"'{path}' is below the minimum {min.ToString(CultureInfo.InvariantCulture)}", path));
+        if (pd.Max is { } max && d > max) violations.Add(new Violation(ViolationCodes.RangeViolation, $"'{path}' is above the maximum {max.ToString(CultureInfo.InvariantCulture)}", path));
+    }
+
+    private static void Wrong(PropertyDefinition pd, JsonElement v, string path, List<Violation> violations) =>
+        violations.Add(new Violation(ViolationCodes.WrongType, $"'{path}' must be {Describe(pd.Type)}, not {Describe(v.ValueKind)}", path));
+
+    private static string Describe(PropertyType t) => t switch
+    {
+        PropertyType.Integer => "an integer",
+        PropertyType.Enum => "one of the enum's strings",
+        PropertyType.Array => "an array",
+        PropertyType.Object => "an object",
+        _ => "a " + t.ToString().ToLowerInvariant(),
+    };
+
+    private static string Describe(JsonValueKind k) => k switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => k.ToString().ToLowerInvariant(),
+    };
+}
