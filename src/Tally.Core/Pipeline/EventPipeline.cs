@@ -52,7 +52,7 @@ public sealed class EventPipeline
         e.EventId ??= Guid.CreateVersion7(ctx.ReceivedAt).ToString("N");
         var environment = e.Environment ?? ctx.Environment ?? _defaultEnvironment;
         e.Environment = environment;
-        var violations = new List<Violation>();
+        var violations = new List<Violation>(e.IngestViolations);
         var undeclared = new List<string>();
 
         // Identity calls are not plan events: they carry links, and their traits pass the undeclared policy.

@@ -1,0 +1,15 @@
+using Tally.Core.Storage;
+using Tally.Storage.Sqlite;
+
+namespace Tally.Cli;
+
+/// <summary>Opens the store a URI names: <c>sqlite://PATH</c> (default: DATA/tally.db).</summary>
+public static class StoreFactory
+{
+    public static (IEventStore? Store, string? Error) Open(string? uri, string dataDir)
+    {
+        if (string.IsNullOrEmpty(uri)) return (new SqliteEventStore(Path.Combine(dataDir, "tally.db")), null);
+        if (uri.StartsWith("sqlite://", StringComparison.OrdinalIgnoreCase)) return (new SqliteEventStore(uri["sqlite://".Length..]), null);
+        return (null, $"unknown store '{uri}': use sqlite://PATH");
+    }
+}

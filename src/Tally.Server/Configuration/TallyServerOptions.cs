@@ -1,0 +1,22 @@
+using Tally.Core.Pipeline;
+using Tally.Core.Plans;
+using Tally.Core.Storage;
+
+namespace Tally.Server.Configuration;
+
+/// <summary>Everything the server needs, passed in explicitly (not read from process-wide state) so tests can run servers side by side.</summary>
+public sealed record TallyServerOptions
+{
+    public required TrackingPlan Plan { get; init; }
+    public required IEventStore Store { get; init; }
+    public required byte[] HashSalt { get; init; }
+    public IReadOnlyList<ApiKey> Keys { get; init; } = [];
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+    /// <summary>Request body limit after decompression (Segment's own limit is 500 KB per batch).</summary>
+    public int MaxBodyBytes { get; init; } = 500 * 1024;
+    public PipelineOptions Pipeline => new() { HashSalt = HashSalt, MaxFutureSkew = MaxFutureSkew, MaxPastAge = MaxPastAge };
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan MaxPastAge { get; init; } = TimeSpan.FromDays(365);
+    /// <summary>Origins allowed by CORS; <c>*</c> by default, since browser SDKs run on customers' sites.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = ["*"];
+}

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Tally.Core.Events;
+using Tally.Core.Pipeline;
+using Tally.Core.Storage;
+using Tally.Server.Observability;
+using Tally.Server.Writing;
+
+namespace Tally.Server.Ingestion;
+
+/// <summary>
+/// Runs a request's events through the pipeline, writes accepted and quarantined events in one group-committed
+/// batch, and counts every outcome. Logs carry names, counts and codes only, never property values.
+/// </summary>
+public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writer, IEventStore store, TallyMetrics metrics, ILogger<IngestService> log)
+{
+    public EventPipeline Pipeline => pipeline;
+
+    public async Task<IngestResult> IngestAsync(PayloadSplitter.Split split, IngestContext ctx, CancellationToken ct)
+    {
+        var accepted = new List<CollectedEvent>(split.Items.Count);
+        var quarantined = new List<QuarantinedEvent>();
+        var links = new List<IdentityLink>();
+        var optOuts = new List<(string Actor, bool OptedOut, DateTimeOffset At)>();
+        var dropped = 0;
+        foreach (var item in split.Items)
+        {
+            PipelineOutcome outcome;
+            if (item.Problem is not null)
+            {
+                outcome = Malformed(item, ctx);
+            }
+            else
+            {
+                var mapped = item.Payload.ValueKind == JsonValueKind.Object ? EnvelopeMapper.Map(item.Payload, pipeline.Plan, item.SegmentType) : new MappedEvent();
+                mapped.RawBytes = item.RawBytes;
+                if (mapped.SentAtText is null && split.BatchSentAt is not null) mapped.SentAtText = split.BatchSentAt;
+                if (split.Utf8Repaired && item.Payload.ValueKind != JsonValueKind.Undefined && item.Payload.GetRawText().Contains('\uFFFD'))
+                    mapped.IngestViolations.Add(new Violation("invalid_utf8", "the event held bytes that are not UTF-8; they were replaced by U+FFFD"));
+                outcome = item.Payload.ValueKind == JsonValueKind.Object ? pipeline.Process(mapped, ctx) : pipeline.Process(item.Payload, ctx, item.SegmentType, item.RawBytes);
+            }
+            switch (outcome)
+            {
+                case PipelineOutcome.Accepted a:
+                    accepted.Add(a.Event);
+                    links.AddRange(a.Links);
+                    foreach (var f in a.DroppedFields) metrics.DroppedField(f.StartsWith("context.", StringComparison.Ordinal) ? "personal_context" : "undeclared_or_policy");
+                    if (a.OptOut is { } o)
+                    {
+                        if (a.Event.UserId is { } u) optOuts.Add((u, o, a.Event.ReceivedAt));
+                        if (a.Event.AnonymousId is { } an) optOuts.Add((an, o, a.Event.ReceivedAt));
+                    }
+                    break;
+                case PipelineOutcome.Quarantined q:
+                    quarantined.Add(q.Event);
+                    foreach (var r in q.Event.Reasons.Select(r => r.Code).Distinct()) metrics.Quarantined(r);
+                    break;
+                case PipelineOutcome.Dropped d:
+                    dropped++;
+                    metrics.Dropped(d.Reason);
+                    break;
+            }
+        }
+
+        foreach (var (actor, optedOut, at) in optOuts) await store.SetOptOutAsync(actor, optedOut, at, ct).ConfigureAwait(false);
+        var result = await writer.WriteAsync(new WriteBatch(accepted, quarantined, links)).ConfigureAwait(false);
+        int stored = 0, duplicates = 0;
+        for (var i = 0; i < accepted.Count; i++)
+        {
+            if (result.Events[i] == WriteOutcome.Duplicate)
+            {
+                duplicates++;
+                metrics.Dropped(DropReasons.Duplicate);
+                continue;
+            }
+            stored++;
+            metrics.Ingested(accepted[i].Environment, accepted[i].Name);
+        }
+        if (quarantined.Count > 0)
+            log.LogInformation("Quarantined {Count} events from {Source}; reasons {Reasons}", quarantined.Count, ctx.Source,
+                string.Join(",", quarantined.SelectMany(q => q.Reasons.Select(r => r.Code)).Distinct()));
+        return new IngestResult(true, stored, duplicates, quarantined.Count, dropped);
+    }
+
+    private PipelineOutcome Malformed(IncomingItem item, IngestContext ctx) =>
+        new PipelineOutcome.Quarantined(new QuarantinedEvent
+        {
+            Id = Guid.CreateVersion7(ctx.ReceivedAt).ToString("N"),
+            EventId = Guid.CreateVersion7(ctx.ReceivedAt).ToString("N"),
+            Reasons = [new Violation("malformed_json", item.Problem!)],
+            // The line could not be read, so nothing in it can be vetted: only its size is kept.
+            PayloadJson = $"{{\"bytes\":{item.RawBytes}}}",
+            Source = ctx.Source,
+            ReceivedAt = ctx.ReceivedAt,
+            RequestId = ctx.RequestId,
+        });
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Tally.Core.Pipeline;
+using Tally.Core.Storage;
+using Tally.Server.Configuration;
+using Tally.Server.Endpoints;
+using Tally.Server.Ingestion;
+using Tally.Server.Observability;
+using Tally.Server.Writing;
+
+namespace Tally.Server;
+
+/// <summary>Wires the server: services, endpoints, CORS, error handling. No logic of its own.</summary>
+public static class TallyServer
+{
+    public static async Task<WebApplication> BuildAsync(TallyServerOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        await options.Store.InitializeAsync().ConfigureAwait(false);
+        var optOuts = new OptOutRegistry();
+        foreach (var actor in await options.Store.ReadOptedOutAsync().ConfigureAwait(false)) optOuts.Set(actor, true);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes * 4L, 4 * 1024 * 1024));
+        builder.Logging.ClearProviders();
+        if (logging is not null) logging(builder.Logging);
+        else builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+
+        var metrics = new TallyMetrics();
+        var writer = new GroupCommitWriter(options.Store);
+        metrics.Gauges["analytics_data_freshness_seconds"] = () => writer.OldestPendingSeconds;
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.Store);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(writer);
+        builder.Services.AddSingleton(new Auth(options.Keys));
+        builder.Services.AddSingleton(new EventPipeline(options.Plan, options.Pipeline, optOuts));
+        builder.Services.AddSingleton<IngestService>();
+        builder.Services.AddCors(c => c.AddDefaultPolicy(p =>
+        {
+            if (options.CorsOrigins.Contains("*")) p.AllowAnyOrigin(); else p.WithOrigins([.. options.CorsOrigins]);
+            p.AllowAnyHeader().AllowAnyMethod().WithExposedHeaders("x-request-id");
+        }));
+
+        var app = builder.Build();
+        app.UseExceptionHandler(e => e.Run(async http =>
+        {
+            // Whatever failed, the client gets a JSON sentence, not a stack trace.
+            var feature = http.Features.Get<IExceptionHandlerFeature>();
+            (int status, string code, string message) = feature?.Error switch
+            {
+                BadHttpRequestException b => (b.StatusCode, "bad_request", "the request could not be read"),
+                JsonException => (400, "malformed_json", "malformed JSON"),
+                _ => (500, "internal_error", "an internal error occurred; the request id identifies it in the server log"),
+            };
+            http.Response.StatusCode = status;
+            await http.Response.WriteAsJsonAsync(new ErrorBody(code, message), TallyServerJson.Default.ErrorBody);
+        }));
+        app.UseCors();
+        CollectorEndpoints.Map(app);
+        QuarantineEndpoints.Map(app);
+        app.MapGet("/healthz", () => Results.Json(new HealthBody("ok", options.Plan.Name, options.Plan.Version), TallyServerJson.Default.HealthBody));
+        app.MapGet("/metrics", (TallyMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+}
