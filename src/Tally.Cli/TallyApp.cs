@@ -11,6 +11,7 @@ public static class TallyApp
         var root = new RootCommand("Tally: tracking plans as code, a collector that enforces them, and the analytics they declare.");
         root.Subcommands.Add(PlanCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
+        root.Subcommands.Add(QuarantineCommand.Build());
         return root;
     }
 
