@@ -1,15 +1,21 @@
 namespace Tally.Core.Tests.Support;
 
-/// <summary>Finds files of the repository from wherever the test binaries run, so tests never hold absolute paths.</summary>
+/// <summary>
+/// Finds files of the repository from the test's output folder, so tests do not depend on the working directory
+/// or on where the repository was cloned.
+/// </summary>
 public static class Repo
 {
-    private static readonly Lazy<string> RootDirectory = new(FindRoot);
+    private static readonly Lazy<string> RootPath = new(FindRoot);
 
-    /// <summary>The folder that holds <c>Tally.slnx</c>.</summary>
-    public static string Root => RootDirectory.Value;
+    /// <summary>The folder holding <c>Tally.slnx</c>.</summary>
+    public static string Root => RootPath.Value;
 
-    /// <summary>A path relative to the repository root, e.g. <c>Repo.File("plans", "auterity.yaml")</c>.</summary>
-    public static string File(params string[] parts) => Path.Combine([Root, .. parts]);
+    /// <summary>A path inside the repository, e.g. <c>Repo.PathOf("plans", "skillforge.yaml")</c>.</summary>
+    public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
+
+    /// <summary>Same as <see cref="PathOf"/>.</summary>
+    public static string File(params string[] parts) => PathOf(parts);
 
     private static string FindRoot()
     {
