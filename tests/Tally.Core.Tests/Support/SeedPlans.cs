@@ -6,7 +6,7 @@ namespace Tally.Core.Tests.Support;
 public static class SeedPlans
 {
     /// <summary>The plan files written from the seeds (by file name under <c>plans/</c>).</summary>
-    public static readonly string[] Files = ["aurora-concierge.yaml", "skillforge.yaml", "minimal-telemetry.yaml"];
+    public static readonly string[] Files = ["aurora-concierge.yaml", "skillforge.yaml", "minimal-telemetry.yaml", "auterity.yaml", "support-middleware.yaml"];
 
     /// <summary>Loads a plan and fails the test with every diagnostic, in one-line form, if there is any.</summary>
     public static TrackingPlan Load(string file)
