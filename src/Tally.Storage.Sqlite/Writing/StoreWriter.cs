@@ -1,0 +1,194 @@
+using Microsoft.Data.Sqlite;
+using Tally.Core.Storage;
+using Tally.Storage.Sqlite.Schema;
+
+namespace Tally.Storage.Sqlite.Writing;
+
+/// <summary>
+/// The store's one write connection and its prepared statements. SQLite allows one writer at a time, so every write
+/// goes through here, serialised by the caller; this class itself is not thread-safe.
+/// </summary>
+internal sealed class StoreWriter : IDisposable
+{
+    private const int CancellationCheckEvery = 512;
+
+    private readonly SqliteConnection _connection;
+    private readonly InsertEvent _insertEvent;
+    private readonly InsertSeenId _insertSeenId;
+    private readonly UpsertRollup _upsertRollup;
+    private readonly InsertQuarantined _insertQuarantined;
+    private readonly UpsertIdentityLink _upsertLink;
+    private readonly DeleteQuarantined _deleteQuarantined;
+    private readonly UpsertOptOut _upsertOptOut;
+    private readonly PreparedStatement[] _all;
+
+    private StoreWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        _insertEvent = new InsertEvent(connection);
+        _insertSeenId = new InsertSeenId(connection);
+        _upsertRollup = new UpsertRollup(connection);
+        _insertQuarantined = new InsertQuarantined(connection);
+        _upsertLink = new UpsertIdentityLink(connection);
+        _deleteQuarantined = new DeleteQuarantined(connection);
+        _upsertOptOut = new UpsertOptOut(connection);
+        _all = [_insertEvent, _insertSeenId, _upsertRollup, _insertQuarantined, _upsertLink, _deleteQuarantined, _upsertOptOut];
+    }
+
+    /// <summary>Opens the file (creating it), sets durability pragmas and brings the schema up to date.</summary>
+    public static StoreWriter Open(string connectionString, TimeSpan busyTimeout)
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using (var pragmas = connection.CreateCommand())
+            {
+                // WAL: readers never block the writer nor see a half-written batch. FULL: a commit is fsynced before
+                // WriteAsync returns, because the collector acknowledges clients only then.
+                pragmas.CommandText = $"""
+                    PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};
+                    PRAGMA journal_mode = WAL;
+                    PRAGMA synchronous = FULL;
+                    PRAGMA temp_store = MEMORY;
+                    """;
+                pragmas.ExecuteNonQuery();
+            }
+
+            SchemaMigrator.Migrate(connection);
+            return new StoreWriter(connection);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    public WriteResult Write(WriteBatch batch, CancellationToken ct)
+    {
+        var events = batch.Events;
+        var outcomes = new WriteOutcome[events.Count];
+        if (events.Count == 0 && batch.Quarantined.Count == 0 && batch.Links.Count == 0)
+        {
+            return new WriteResult(outcomes, 0);
+        }
+
+        var quarantinedStored = 0;
+        var rollups = new RollupAccumulator();
+        using (var tx = Begin())
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (i % CancellationCheckEvery == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+
+                var e = events[i];
+                var isNew = e.AggregateOnly ? _insertSeenId.Execute(e) : _insertEvent.Execute(e);
+                if (isNew)
+                {
+                    outcomes[i] = e.AggregateOnly ? WriteOutcome.Counted : WriteOutcome.Stored;
+                    rollups.Add(e);
+                }
+                else
+                {
+                    outcomes[i] = WriteOutcome.Duplicate;
+                }
+            }
+
+            foreach (var (key, count) in rollups.Rows)
+            {
+                _upsertRollup.Execute(key, count);
+            }
+
+            foreach (var q in batch.Quarantined)
+            {
+                if (_insertQuarantined.Execute(q))
+                {
+                    quarantinedStored++;
+                }
+            }
+
+            foreach (var link in batch.Links)
+            {
+                _upsertLink.Execute(link);
+            }
+
+            // Last chance to abandon: after the commit the batch is durable and its outcomes must be reported.
+            ct.ThrowIfCancellationRequested();
+            tx.Commit();
+        }
+
+        return new WriteResult(outcomes, quarantinedStored);
+    }
+
+    public int RemoveQuarantined(IReadOnlyList<string> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        using var tx = Begin();
+        foreach (var id in ids)
+        {
+            if (_deleteQuarantined.Execute(id))
+            {
+                removed++;
+            }
+        }
+
+        ct.ThrowIfCancellationRequested();
+        tx.Commit();
+        return removed;
+    }
+
+    public void SetOptOut(string actorId, bool optedOut, DateTimeOffset at)
+    {
+        using var tx = Begin();
+        _upsertOptOut.Execute(actorId, optedOut, at);
+        tx.Commit();
+    }
+
+    public void Dispose()
+    {
+        foreach (var statement in _all)
+        {
+            statement.Dispose();
+        }
+
+        _connection.Dispose();
+    }
+
+    /// <summary>BEGIN IMMEDIATE takes the write lock up front, so another process's writer makes us wait, not fail mid-batch.</summary>
+    private Transaction Begin()
+    {
+        var tx = _connection.BeginTransaction(deferred: false);
+        foreach (var statement in _all)
+        {
+            statement.Enlist(tx);
+        }
+
+        return new Transaction(tx, _all);
+    }
+
+    /// <summary>A transaction that also detaches the statements when it ends, so they can join the next one.</summary>
+    private readonly struct Transaction(SqliteTransaction tx, PreparedStatement[] statements) : IDisposable
+    {
+        public void Commit() => tx.Commit();
+
+        public void Dispose()
+        {
+            foreach (var statement in statements)
+            {
+                statement.Enlist(null);
+            }
+
+            // Rolls back when Commit was not reached.
+            tx.Dispose();
+        }
+    }
+}
