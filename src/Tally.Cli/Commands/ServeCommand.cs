@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using Tally.Core.Plans;
 using Tally.Server;
 using Tally.Server.Configuration;
@@ -50,7 +51,8 @@ public static class ServeCommand
             if (options.Keys.Count == 0) Console.Error.WriteLine("tally serve: warning: no keys configured (TALLY_WRITE_KEYS, TALLY_ANALYST_KEYS): every request will be refused");
             var app = await TallyServer.BuildAsync(options);
             Console.Error.WriteLine($"tally: collecting for plan {loaded.Plan.Name} {loaded.Plan.Version} on {options.Urls}, store {eventStore.GetType().Name}");
-            await app.RunAsync(ct);
+            await app.StartAsync(ct);
+            await app.WaitForShutdownAsync(ct);
             await eventStore.DisposeAsync();
             return 0;
         });

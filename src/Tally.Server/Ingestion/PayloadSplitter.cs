@@ -81,7 +81,7 @@ public static class PayloadSplitter
         catch (JsonException e)
         {
             split.Dispose();
-            var deep = e.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+            var deep = e.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
             return (null, new IngestError(400, deep ? "too_deep" : "malformed_json", deep ? "the JSON is nested deeper than 64 levels" : $"malformed JSON: {Describe(e)}"));
         }
         if (split.Items.Count == 0)
