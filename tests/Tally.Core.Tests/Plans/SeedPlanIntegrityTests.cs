@@ -69,7 +69,7 @@ public partial class SeedPlanIntegrityTests
         {
             if (p.Type is not (PropertyType.String or PropertyType.Array or PropertyType.Object)) continue;
             var words = Words(p.Name);
-            if (!words.Overlaps(PersonalWords)) continue;
+            if (!words.Overlaps(PersonalWords) && !PersonName().IsMatch(p.Name)) continue;
             Assert.True(p.Privacy != PrivacyPolicy.Allow || p.Prehashed || p.Sanitized,
                 $"'{p.Name}' looks like personal data but is stored as sent");
         }
@@ -100,8 +100,8 @@ public partial class SeedPlanIntegrityTests
             var events = filters.Select(f => CheckFilter(plan, f, owner)).ToList();
             // The grouped or measured event is the KPI's event, or its numerator for rates.
             var measured = events[0];
-            if (k.Property is { } property) Assert.True(measured.Declares(property), $"{owner} reads '{property}', which {measured.Name} does not carry");
-            foreach (var g in k.GroupBy) Assert.True(measured.Declares(g), $"{owner} groups by '{g}', which {measured.Name} does not carry");
+            if (k.Property is { } property) Assert.True(measured.Declares(property.Split('.')[0]), $"{owner} reads '{property}', which {measured.Name} does not carry");
+            foreach (var g in k.GroupBy) Assert.True(measured.Declares(g.Split('.')[0]), $"{owner} groups by '{g}', which {measured.Name} does not carry");
         }
         foreach (var a in plan.Attributions)
         {
@@ -128,7 +128,11 @@ public partial class SeedPlanIntegrityTests
     }
 
     private static readonly HashSet<string> PersonalWords =
-        ["email", "mail", "phone", "name", "address", "ip", "agent", "comment", "query", "message", "note", "text", "body"];
+        ["email", "mail", "phone", "address", "ip", "agent", "comment", "query", "message", "note", "text", "body"];
+
+    /// <summary>A person's name; <c>model_name</c> or <c>feature_name</c> name things, not people.</summary>
+    [GeneratedRegex(@"^(name|first_?name|last_?name|full_?name|user_?name|display_?name|contact_?name|customer_?name)$", RegexOptions.IgnoreCase)]
+    private static partial Regex PersonName();
 
     /// <summary>Splits snake_case and camelCase names into lower-case words: <c>contactEmailHash</c> → contact, email, hash.</summary>
     private static HashSet<string> Words(string name) =>
