@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Tally.Core.Plans;
+using Tally.Server;
+using Tally.Server.Configuration;
+using Tally.Storage.Sqlite;
+
+// Ingest load generator: posts realistic Segment batches for the Aurora plan over loopback with N concurrent
+// connections, through the whole pipeline including the durable SQLite commit, then single-event requests at a
+// fixed rate. Usage:
+//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- [--seconds 10] [--connections 8] [--batch 100] [--rate 2000]
+var argsMap = ParseArgs(args);
+var seconds = int.Parse(argsMap.GetValueOrDefault("seconds", "10"));
+var connections = int.Parse(argsMap.GetValueOrDefault("connections", "8"));
+var batchSize = int.Parse(argsMap.GetValueOrDefault("batch", "100"));
+var rate = int.Parse(argsMap.GetValueOrDefault("rate", "2000"));
+var planPath = argsMap.GetValueOrDefault("plan", FindRepoFile("plans/aurora-concierge.yaml"));
+
+var dir = Directory.CreateTempSubdirectory("tally-bench-");
+var store = new SqliteEventStore(Path.Combine(dir.FullName, "tally.db"));
+var plan = PlanLoader.LoadFile(planPath).GetPlanOrThrow();
+var port = FreePort();
+var app = await TallyServer.BuildAsync(new TallyServerOptions
+{
+    Plan = plan,
+    Store = store,
+    HashSalt = Encoding.UTF8.GetBytes("bench-salt"),
+    Keys = [new ApiKey("bench", Role.Writer)],
+    Urls = $"http://127.0.0.1:{port}",
+});
+await app.StartAsync();
+var baseUri = new Uri($"http://127.0.0.1:{port}");
+Console.WriteLine($"# Tally ingest benchmark  {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z  {Environment.ProcessorCount} cores  {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+Console.WriteLine($"plan {plan.Name}, store SQLite (WAL, synchronous=FULL), {connections} connections, batches of {batchSize}, {seconds}s");
+
+// Phase 1: throughput with batches.
+using (var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections })
+using (var http = new HttpClient(handler) { BaseAddress = baseUri })
+{
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("bench:"u8.ToArray()));
+    await RunBatches(http, 2, connections, batchSize, warmup: true);
+    var (events, latencies) = await RunBatches(http, seconds, connections, batchSize, warmup: false);
+    latencies.Sort();
+    Console.WriteLine($"batches: {events / (double)seconds:N0} events/s committed; request p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms ({latencies.Count} requests)");
+}
+
+// Phase 2: single-event requests at a fixed rate (open loop: requests start on schedule whatever the latency).
+using (var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
+using (var http = new HttpClient(handler) { BaseAddress = baseUri })
+{
+    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("bench:"u8.ToArray()));
+    var latencies = await RunSingles(http, rate, seconds);
+    latencies.Sort();
+    Console.WriteLine($"single events at {rate}/s: p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms ({latencies.Count} requests)");
+}
+
+await app.StopAsync();
+await store.DisposeAsync();
+dir.Delete(recursive: true);
+return 0;
+
+static async Task<(long Events, List<double> Latencies)> RunBatches(HttpClient http, int seconds, int connections, int batchSize, bool warmup)
+{
+    var stop = Stopwatch.StartNew();
+    long events = 0;
+    var all = new List<double>();
+    var tasks = Enumerable.Range(0, connections).Select(async c =>
+    {
+        var rnd = new Random(c);
+        var local = new List<double>();
+        long n = 0;
+        while (stop.Elapsed.TotalSeconds < seconds)
+        {
+            var body = Traffic.Batch(rnd, batchSize);
+            var t = Stopwatch.GetTimestamp();
+            using var resp = await http.PostAsync("/v1/batch", new StringContent(body, Encoding.UTF8, "application/json"));
+            local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            if (!resp.IsSuccessStatusCode) throw new InvalidOperationException($"HTTP {(int)resp.StatusCode}");
+            n += batchSize;
+        }
+        lock (all) { all.AddRange(local); events += n; }
+    }).ToArray();
+    await Task.WhenAll(tasks);
+    return (events, all);
+}
+
+static async Task<List<double>> RunSingles(HttpClient http, int rate, int seconds)
+{
+    var total = rate * seconds;
+    var latencies = new double[total];
+    var rnd = new Random(42);
+    var bodies = Enumerable.Range(0, total).Select(_ => Traffic.Single(rnd)).ToArray();
+    var clock = Stopwatch.StartNew();
+    var tasks = new Task[total];
+    for (var i = 0; i < total; i++)
+    {
+        var due = TimeSpan.FromSeconds(i / (double)rate);
+        var wait = due - clock.Elapsed;
+        if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
+        var index = i;
+        tasks[i] = Task.Run(async () =>
+        {
+            var t = Stopwatch.GetTimestamp();
+            using var resp = await http.PostAsync("/v1/track", new StringContent(bodies[index], Encoding.UTF8, "application/json"));
+            latencies[index] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        });
+    }
+    await Task.WhenAll(tasks);
+    return [.. latencies];
+}
+
+static double P(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+
+static int FreePort()
+{
+    var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    l.Start();
+    var p = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+    l.Stop();
+    return p;
+}
+
+static string FindRepoFile(string relative)
+{
+    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        if (File.Exists(Path.Combine(d.FullName, "Tally.slnx"))) return Path.Combine(d.FullName, relative);
+    return relative;
+}
+
+static Dictionary<string, string> ParseArgs(string[] a)
+{
+    var d = new Dictionary<string, string>();
+    for (var i = 0; i + 1 < a.Length; i += 2) d[a[i].TrimStart('-')] = a[i + 1];
+    return d;
+}
