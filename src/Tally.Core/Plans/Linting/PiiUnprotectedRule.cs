@@ -12,28 +12,30 @@ public sealed class PiiUnprotectedRule : ILintRule
     public IEnumerable<Diagnostic> Check(TrackingPlan plan)
     {
         var found = new List<Diagnostic>();
-        Walk(found, plan.Properties, "", "");
-        foreach (var e in plan.Events) Walk(found, e.Properties, "", $"event '{e.Name}': ");
+        Walk(found, plan.Properties, "", "", null);
+        foreach (var e in plan.Events) Walk(found, e.Properties, "", $"event '{e.Name}': ", null);
         return found;
     }
 
-    private void Walk(List<Diagnostic> found, IReadOnlyList<PropertyDefinition> properties, string path, string owner)
+    private void Walk(List<Diagnostic> found, IReadOnlyList<PropertyDefinition> properties, string path, string owner, string? parent)
     {
         foreach (var p in properties)
         {
             var full = path + p.Name;
-            CheckOne(found, p, full, owner);
-            Walk(found, p.Properties, full + ".", owner);
-            if (p.Items is { } items) Walk(found, items.Properties, full + "[].", owner);
+            CheckOne(found, p, full, owner, parent);
+            Walk(found, p.Properties, full + ".", owner, p.Name);
+            if (p.Items is { } items) Walk(found, items.Properties, full + "[].", owner, p.Name);
         }
     }
 
-    private void CheckOne(List<Diagnostic> found, PropertyDefinition p, string full, string owner)
+    private void CheckOne(List<Diagnostic> found, PropertyDefinition p, string full, string owner, string? parent)
     {
         // Only text can carry an address or a name; an enum, number or flag named email_opt_in cannot.
         var holdsText = p.Type == PropertyType.String
                         || (p.Type == PropertyType.Array && (p.Items is null || p.Items.Type == PropertyType.String));
-        if (!holdsText || PersonalDataNames.Classify(p.Name) is not { } kind) return;
+        // A bare "name" inside an object is whose name its object says: customer.name is a person's, vendor.name is not.
+        var name = parent is not null && p.Name.Equals("name", StringComparison.OrdinalIgnoreCase) ? $"{parent}_name" : p.Name;
+        if (!holdsText || PersonalDataNames.Classify(name) is not { } kind) return;
         if (p.Prehashed || p.Sanitized || (p.Items is { } i && (i.Prehashed || i.Sanitized))) return;
         var policy = p.Privacy != PrivacyPolicy.Allow ? p.Privacy : p.Items?.Privacy ?? PrivacyPolicy.Allow;
         var what = PersonalDataNames.Describe(kind);

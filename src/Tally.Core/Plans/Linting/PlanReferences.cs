@@ -67,14 +67,13 @@ internal static class PlanReferences
         }
         foreach (var k in plan.Kpis)
         {
-            var filters = KpiFilters(k).Select(f => f.Filter).ToList();
-            var known = filters.Select(f => plan.FindEvent(f.Event)).OfType<EventDefinition>().Distinct().ToList();
-            PropertyScope? scope = known.Count > 0 ? PropertyScope.EachEvent
-                : filters.Count == 0 || filters.Any(f => f.Event == EventFilter.AnyEvent) ? PropertyScope.Plan
-                : null;
+            // Properties and groups are read from the KPI's main event. A ratio's denominator may lack a group key:
+            // seed 004's error rate groups errors by status code over all requests to the endpoint.
+            var main = MainFilter(k);
+            var (scope, events) = main is null ? (PropertyScope.Plan, []) : Target(plan, main);
             if (scope is null) continue;
-            if (k.Property is { Length: > 0 } p) yield return new(p, $"'property' of KPI '{k.Name}'", k.Location, scope.Value, known);
-            foreach (var g in k.GroupBy) yield return new(g, $"'group_by' of KPI '{k.Name}'", k.Location, scope.Value, known);
+            if (k.Property is { Length: > 0 } p) yield return new(p, $"'property' of KPI '{k.Name}'", k.Location, scope.Value, events);
+            foreach (var g in k.GroupBy) yield return new(g, $"'group_by' of KPI '{k.Name}'", k.Location, scope.Value, events);
         }
         foreach (var f in plan.Funnels)
         {
@@ -96,6 +95,14 @@ internal static class PlanReferences
             foreach (var name in e.AllPropertyNames.Distinct())
                 yield return new(name, $"event '{e.Name}'", e.Location, PropertyScope.OwnEvent, [e]);
     }
+
+    /// <summary>The filter whose event a KPI's property and group_by refer to: the numerator of a ratio, the start of a conversion, else the event.</summary>
+    public static EventFilter? MainFilter(KpiDefinition k) => k.Kind switch
+    {
+        KpiKind.Ratio or KpiKind.RateBy => k.Numerator,
+        KpiKind.ConversionWithin => k.Start,
+        _ => k.Event,
+    } ?? KpiFilters(k).Select(f => f.Filter).FirstOrDefault();
 
     /// <summary>The events a filter's conditions apply to; no scope when the event itself is unknown (unknown-event says so).</summary>
     private static (PropertyScope? Scope, IReadOnlyList<EventDefinition> Events) Target(TrackingPlan plan, EventFilter filter)

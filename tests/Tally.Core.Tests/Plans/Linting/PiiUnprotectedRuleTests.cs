@@ -106,4 +106,18 @@ public class PiiUnprotectedRuleTests
         Assert.Contains("'emails'", found[2].Message);
         Assert.StartsWith("event 'ticket_created': property 'note'", found[3].Message);
     }
+
+    [Theory]
+    [InlineData("customer", true)]
+    [InlineData("contact", true)]
+    [InlineData("user", true)]
+    [InlineData("vendor", false)]
+    [InlineData("workflow", false)]
+    public void A_nested_name_is_whose_its_object_says(string parent, bool flagged)
+    {
+        var yaml = $"plan: t\nversion: '1'\nproperties:\n  {parent}:\n    type: object\n    properties:\n      name: string\n";
+        var found = Linted.Only(Code, yaml);
+        Assert.Equal(flagged ? 1 : 0, found.Count);
+        if (flagged) Assert.Contains($"'{parent}.name' looks like a person's name", found[0].Message);
+    }
 }

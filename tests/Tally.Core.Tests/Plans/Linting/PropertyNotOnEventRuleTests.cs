@@ -71,4 +71,31 @@ public class PropertyNotOnEventRuleTests
             """;
         Assert.Empty(Linted.Only(Code, yaml));
     }
+
+    [Fact]
+    public void Rate_by_groups_must_be_on_the_numerator_but_the_denominator_may_lack_them()
+    {
+        // Seed 004's error rate: errors by endpoint and status code over all requests to the endpoint.
+        var yaml = """
+            plan: t
+            version: '1'
+            defaults: {retention: 30d}
+            properties:
+              endpoint: string
+              status_code: integer
+            events:
+              api_request: {required: [endpoint]}
+              api_error: {required: [endpoint]}
+            kpis:
+              error_rate:
+                kind: rate_by
+                numerator: api_error
+                denominator: api_request
+                group_by: [endpoint, status_code]
+            """;
+        var d = Assert.Single(Linted.Only(Code, yaml));
+        Assert.Equal(11, d.Location.Line);
+        Assert.Contains("event 'api_error' does not declare property 'status_code'", d.Message);
+        Assert.Empty(Linted.Only(Code, yaml.Replace("api_error: {required: [endpoint]}", "api_error: {required: [endpoint, status_code]}")));
+    }
 }
