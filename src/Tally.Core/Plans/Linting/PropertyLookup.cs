@@ -31,12 +31,6 @@ internal sealed record PropertyLookup(bool Found, PropertyDefinition? Definition
         return new(true, def, "", null, [], null);
     }
 
-    /// <summary>
-    /// Cheap check used where only "is it defined" matters; agrees with <see cref="TrackingPlan.ResolveProperty"/> for
-    /// declared fields and also accepts any field of an open object.
-    /// </summary>
-    public static bool IsDefined(TrackingPlan plan, EventDefinition? evt, string name) => Resolve(plan, evt, name).Found;
-
     private static IEnumerable<PropertyDefinition> TopLevel(TrackingPlan plan, EventDefinition? evt) =>
         evt is not null
             ? evt.Properties.Concat(plan.Properties)
