@@ -32,13 +32,17 @@ public static partial class PlanLoader
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(yaml));
+            // Duplicate keys are reported and dropped on the way in, so the rest of the plan can still be read and linted.
+            stream.Load(new DuplicateKeyFilter(new Parser(new StringReader(yaml)), file, diagnostics));
         }
         catch (YamlException e)
         {
             // YamlDotNet's messages start with "(Line: …)"; the location already says that.
             var message = MarkPrefix().Replace(e.Message, "").Trim();
-            diagnostics.Add(Diagnostic.Error("yaml-syntax", $"malformed YAML: {message}", new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column)));
+            var at = new SourceLocation(file, (int)e.Start.Line, (int)e.Start.Column);
+            diagnostics.Add(message.StartsWith("Duplicate key", StringComparison.Ordinal)
+                ? Diagnostic.Error("duplicate-name", $"{message}; a name may be declared only once", at)
+                : Diagnostic.Error("yaml-syntax", $"malformed YAML: {message}", at));
             return new PlanLoadResult(null, diagnostics);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
