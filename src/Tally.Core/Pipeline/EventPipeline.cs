@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Tally.Core.Events;
@@ -79,19 +78,24 @@ public sealed class EventPipeline
         // Opt-out: an opted-out actor's non-essential events are dropped whether or not they are valid; quarantine
         // must not become a back door for their data.
         var essential = def?.Essential == true;
+        var wasOptedOut = OptOuts.IsOptedOut(e.UserId, e.AnonymousId);
         bool? optOutChange = OptOutChangeOf(e, def);
         if (optOutChange is { } change)
         {
             if (e.UserId is not null) OptOuts.Set(e.UserId, change);
             if (e.AnonymousId is not null) OptOuts.Set(e.AnonymousId, change);
         }
-        if (!essential && !identityCall && OptOuts.IsOptedOut(e.UserId, e.AnonymousId))
-            return new PipelineOutcome.Dropped(DropReasons.OptOut, e.Name);
+        // The event that records a change of consent is kept like an essential one: it is the consent record, and the
+        // collector persists the change from the accepted event. A flag merely repeated on later events changes nothing.
+        var recordsChange = optOutChange is { } c && (c != wasOptedOut || def is not null && def.Name == _plan.Identity.OptOutEvent);
+        var kept = essential || recordsChange;
+        if (!kept && !identityCall && OptOuts.IsOptedOut(e.UserId, e.AnonymousId))
+            return new PipelineOutcome.Dropped(DropReasons.OptOut, e.Name) { OptOut = optOutChange };
 
-        if (violations.Count > 0) return Quarantine(e, def, ctx, violations);
+        if (violations.Count > 0) return Quarantine(e, def, ctx, violations) with { OptOut = optOutChange };
 
-        if (def is not null && !essential && !Sampler.Keep(e.SessionId ?? e.AnonymousId ?? e.UserId ?? e.EventId, _plan.SamplingOf(def)))
-            return new PipelineOutcome.Dropped(DropReasons.Sampling, e.Name);
+        if (def is not null && !kept && !Sampler.Keep(e.SessionId ?? e.AnonymousId ?? e.UserId ?? e.EventId, _plan.SamplingOf(def)))
+            return new PipelineOutcome.Dropped(DropReasons.Sampling, e.Name) { OptOut = optOutChange };
 
         var report = new PrivacyTransformer.Report();
         var json = _privacy.Transform(e.Properties, def, environment, forQuarantine: false, report, e.AlreadyTransformed);
@@ -133,13 +137,13 @@ public sealed class EventPipeline
     {
         original = null;
         if (e.TimestampText is null) return ctx.ReceivedAt;
-        if (!DateTimeOffset.TryParse(e.TimestampText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts))
+        if (!IsoTimestamp.TryParse(e.TimestampText, out var ts))
         {
             violations.Add(new Violation(ViolationCodes.BadTimestamp, $"'{_plan.Envelope.Timestamp}' is not an ISO 8601 timestamp"));
             return ctx.ReceivedAt;
         }
         // Segment's clock-skew correction: the client's clock is off by (sentAt - receivedAt), so shift by that.
-        if (e.SentAtText is not null && DateTimeOffset.TryParse(e.SentAtText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sentAt))
+        if (IsoTimestamp.TryParse(e.SentAtText, out var sentAt))
             ts = ctx.ReceivedAt - (sentAt - ts);
         if (ts > ctx.ReceivedAt + _options.MaxFutureSkew || ts < ctx.ReceivedAt - _options.MaxPastAge)
         {
@@ -168,12 +172,18 @@ public sealed class EventPipeline
 
     private PipelineOutcome Quarantine(MappedEvent e, EventDefinition? def, IngestContext ctx, List<Violation> violations)
     {
+        // Before writing: a replay must carry the same id, or it would be stored twice.
+        e.EventId ??= Guid.CreateVersion7(ctx.ReceivedAt).ToString("N");
+        if (!_plan.Identity.Identifiers)
+        {
+            // A plan that holds no identifiers holds none in quarantine either.
+            e.AnonymousId = e.UserId = e.SessionId = e.PreviousId = null;
+        }
         var report = new PrivacyTransformer.Report();
         var properties = _privacy.Transform(e.Properties, def, e.Environment ?? _defaultEnvironment, forQuarantine: true, report, e.AlreadyTransformed);
         var payload = QuarantinePayload.Write(e, properties, report.Transformed);
         if (Encoding.UTF8.GetByteCount(payload) > _options.MaxEventBytes)
             payload = QuarantinePayload.Write(e, "{}", []); // too large to keep whole; the envelope still identifies it
-        e.EventId ??= Guid.CreateVersion7(ctx.ReceivedAt).ToString("N");
         return new PipelineOutcome.Quarantined(new QuarantinedEvent
         {
             Id = Guid.CreateVersion7(ctx.ReceivedAt).ToString("N"),

@@ -5,11 +5,14 @@ namespace Tally.Core.Pipeline;
 /// <summary>What the pipeline decided for one event. Exactly one per incoming event: nothing disappears silently.</summary>
 public abstract record PipelineOutcome
 {
-    public sealed record Accepted(CollectedEvent Event, IReadOnlyList<IdentityLink> Links, IReadOnlyList<string> DroppedFields) : PipelineOutcome
-    {
-        /// <summary>True when this event opted its actor out, false when it opted them back in; the collector persists it.</summary>
-        public bool? OptOut { get; init; }
-    }
+    /// <summary>
+    /// True when this event opted its actor out, false when it opted them back in; the collector persists it. Set on
+    /// every kind of outcome, since the registry changed whatever became of the event (an invalid opt-out event is
+    /// quarantined, yet its opt-out is honoured at once).
+    /// </summary>
+    public bool? OptOut { get; init; }
+
+    public sealed record Accepted(CollectedEvent Event, IReadOnlyList<IdentityLink> Links, IReadOnlyList<string> DroppedFields) : PipelineOutcome;
 
     public sealed record Quarantined(QuarantinedEvent Event) : PipelineOutcome;
 

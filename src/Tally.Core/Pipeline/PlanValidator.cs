@@ -49,7 +49,7 @@ public sealed class PlanValidator(TrackingPlan plan)
                 CheckString(pd, v.GetString()!, path, violations);
                 return;
             case PropertyType.Timestamp:
-                if (v.ValueKind != JsonValueKind.String || !DateTimeOffset.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
+                if (v.ValueKind != JsonValueKind.String || !IsoTimestamp.TryParse(v.GetString(), out _))
                     violations.Add(new Violation(ViolationCodes.WrongType, $"'{path}' must be an ISO 8601 timestamp", path));
                 return;
             case PropertyType.Enum:
@@ -97,9 +97,25 @@ public sealed class PlanValidator(TrackingPlan plan)
     {
         if (pd.MaxLength is { } max && s.Length > max)
             violations.Add(new Violation(ViolationCodes.TooLong, $"'{path}' is {s.Length} characters, more than {max}", path));
-        if (pd.Pattern is { } p && !Patterns.GetOrAdd(p, x => new Regex(x, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50))).IsMatch(s))
+        if (pd.Pattern is { } p && !Matches(p, s, out var timedOut))
             // The message never quotes the value: it may be personal data.
-            violations.Add(new Violation(ViolationCodes.PatternViolation, $"'{path}' does not match the pattern {p}", path));
+            violations.Add(new Violation(ViolationCodes.PatternViolation,
+                timedOut ? $"'{path}' could not be checked against the pattern {p} in time" : $"'{path}' does not match the pattern {p}", path));
+    }
+
+    /// <summary>A pattern that backtracks too long fails the value instead of throwing out of the whole batch.</summary>
+    private static bool Matches(string pattern, string s, out bool timedOut)
+    {
+        timedOut = false;
+        try
+        {
+            return Patterns.GetOrAdd(pattern, x => new Regex(x, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50))).IsMatch(s);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            timedOut = true;
+            return false;
+        }
     }
 
     private static void CheckRange(PropertyDefinition pd, double d, string path, List<Violation> violations)

@@ -32,8 +32,8 @@ public static class QuarantinePayload
             w.WritePropertyName("properties");
             w.WriteRawValue(propertiesJson, skipInputValidation: true);
             w.WriteStartArray("transformed");
-            // A nested field transformed marks its whole top-level property: replay must not touch any of it again.
-            foreach (var t in transformed.Select(x => x.Split('.')[0]).Distinct()) w.WriteStringValue(t);
+            // A nested field or array item transformed marks its whole top-level property: replay must not touch any of it again.
+            foreach (var t in transformed.Select(x => x.Split('.', '[')[0]).Distinct()) w.WriteStringValue(t);
             w.WriteEndArray();
             w.WriteEndObject();
         }

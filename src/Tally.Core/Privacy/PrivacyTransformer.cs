@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Tally.Core.Pipeline;
 using Tally.Core.Plans;
 
 namespace Tally.Core.Privacy;
@@ -25,26 +26,19 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
     public string Transform(IReadOnlyDictionary<string, JsonElement> properties, EventDefinition? def, string environment,
         bool forQuarantine, Report report, ISet<string>? alreadyTransformed = null)
     {
+        var keepUndeclared = forQuarantine || plan.Privacy.Undeclared != UndeclaredPolicy.Drop;
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             foreach (var (name, value) in properties)
             {
-                if (alreadyTransformed?.Contains(name) == true)
-                {
-                    w.WritePropertyName(name);
-                    value.WriteTo(w);
-                    report.Transformed.Add(name);
-                    continue;
-                }
+                // A replayed quarantine value went through a policy once; it is never transformed again, but the plan's
+                // removals (undeclared drop, pii drop, only_in) still apply to it.
+                var done = alreadyTransformed?.Contains(name) == true;
                 var pd = def is not null && def.Declares(name) ? plan.ResolveProperty(def, name) : null;
-                if (pd is null)
-                {
-                    WriteUndeclared(w, name, value, forQuarantine || plan.Privacy.Undeclared != UndeclaredPolicy.Drop, report, name);
-                    continue;
-                }
-                WriteDeclared(w, pd, name, value, environment, forQuarantine, report, name);
+                if (pd is null) WriteUndeclared(w, name, value, keepUndeclared, report, name, done);
+                else WriteDeclared(w, pd, name, value, environment, keepUndeclared, report, name, done);
             }
             w.WriteEndObject();
         }
@@ -52,7 +46,7 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
     }
 
     private void WriteDeclared(Utf8JsonWriter w, PropertyDefinition pd, string name, JsonElement value, string environment,
-        bool forQuarantine, Report report, string path)
+        bool keepUndeclared, Report report, string path, bool done = false)
     {
         if (pd.OnlyIn.Count > 0 && !pd.OnlyIn.Contains(environment))
         {
@@ -64,18 +58,47 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
             w.WriteNull(name);
             return;
         }
-        switch (pd.Privacy)
+        if (done)
         {
-            case PrivacyPolicy.Drop:
+            if (pd.Privacy == PrivacyPolicy.Drop)
+            {
                 report.Dropped.Add(path);
                 return;
+            }
+            w.WritePropertyName(name);
+            value.WriteTo(w);
+            report.Transformed.Add(path);
+            return;
+        }
+        if (!Survives(pd, value))
+        {
+            report.Dropped.Add(path);
+            return;
+        }
+        w.WritePropertyName(name);
+        WriteValue(w, pd, value, environment, keepUndeclared, report, path);
+    }
+
+    /// <summary>False when the policy removes the value: drop, or a day/ip policy on something that is not a date or an address.</summary>
+    private static bool Survives(PropertyDefinition pd, JsonElement value) => pd.Privacy switch
+    {
+        PrivacyPolicy.Drop => false,
+        PrivacyPolicy.Day => value.ValueKind == JsonValueKind.String && IsoTimestamp.TryParse(value.GetString(), out _),
+        PrivacyPolicy.Ip => value.ValueKind == JsonValueKind.String && IpAnonymizer.Anonymize(value.GetString()!) is not null,
+        _ => true,
+    };
+
+    /// <summary>Writes one value that <see cref="Survives"/> its policy.</summary>
+    private void WriteValue(Utf8JsonWriter w, PropertyDefinition pd, JsonElement value, string environment, bool keepUndeclared, Report report, string path)
+    {
+        switch (pd.Privacy)
+        {
             case PrivacyPolicy.Hash:
-                w.WritePropertyName(name);
                 WriteHashed(w, value);
                 report.Transformed.Add(path);
                 return;
             case PrivacyPolicy.Length:
-                w.WriteNumber(name, value.ValueKind switch
+                w.WriteNumberValue(value.ValueKind switch
                 {
                     JsonValueKind.String => value.GetString()!.Length,
                     JsonValueKind.Array => value.GetArrayLength(),
@@ -84,46 +107,56 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
                 report.Transformed.Add(path);
                 return;
             case PrivacyPolicy.Day:
-                if (value.ValueKind == JsonValueKind.String && DateTimeOffset.TryParse(value.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
-                    w.WriteString(name, t.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-                else
-                    report.Dropped.Add(path);
+                IsoTimestamp.TryParse(value.GetString(), out var t);
+                w.WriteStringValue(t.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
                 report.Transformed.Add(path);
                 return;
             case PrivacyPolicy.Ip:
-                if (value.ValueKind == JsonValueKind.String && IpAnonymizer.Anonymize(value.GetString()!) is { } ip)
-                    w.WriteString(name, ip);
-                else
-                    report.Dropped.Add(path);
+                w.WriteStringValue(IpAnonymizer.Anonymize(value.GetString()!));
                 report.Transformed.Add(path);
                 return;
         }
-        // Allow: objects still apply their nested fields' policies.
+        // Allow: objects still apply their nested fields' policies, and arrays their items' policies.
         if (pd.Type == PropertyType.Object && !pd.OpenObject && value.ValueKind == JsonValueKind.Object)
         {
-            w.WriteStartObject(name);
+            w.WriteStartObject();
             foreach (var f in value.EnumerateObject())
             {
                 var nested = pd.FindNested(f.Name);
-                if (nested is null) WriteUndeclared(w, f.Name, f.Value, forQuarantine || plan.Privacy.Undeclared != UndeclaredPolicy.Drop, report, $"{path}.{f.Name}");
-                else WriteDeclared(w, nested, f.Name, f.Value, environment, forQuarantine, report, $"{path}.{f.Name}");
+                if (nested is null) WriteUndeclared(w, f.Name, f.Value, keepUndeclared, report, $"{path}.{f.Name}");
+                else WriteDeclared(w, nested, f.Name, f.Value, environment, keepUndeclared, report, $"{path}.{f.Name}");
             }
             w.WriteEndObject();
             return;
         }
-        w.WritePropertyName(name);
+        if (pd.Type == PropertyType.Array && pd.Items is { } items && value.ValueKind == JsonValueKind.Array)
+        {
+            w.WriteStartArray();
+            var i = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                var itemPath = $"{path}[{i++}]";
+                // A removed item becomes null so that the positions of the others still mean what they meant.
+                if (item.ValueKind == JsonValueKind.Null) w.WriteNullValue();
+                else if (!Survives(items, item)) { w.WriteNullValue(); report.Dropped.Add(itemPath); }
+                else WriteValue(w, items, item, environment, keepUndeclared, report, itemPath);
+            }
+            w.WriteEndArray();
+            return;
+        }
         value.WriteTo(w);
     }
 
-    private void WriteUndeclared(Utf8JsonWriter w, string name, JsonElement value, bool keepHashed, Report report, string path)
+    private void WriteUndeclared(Utf8JsonWriter w, string name, JsonElement value, bool keep, Report report, string path, bool done = false)
     {
-        if (!keepHashed)
+        if (!keep)
         {
             report.Dropped.Add(path);
             return;
         }
         w.WritePropertyName(name);
-        WriteHashed(w, value);
+        if (done) value.WriteTo(w);
+        else WriteHashed(w, value);
         report.Transformed.Add(path);
     }
 
