@@ -180,7 +180,8 @@ public sealed class EventPipeline
             e.AnonymousId = e.UserId = e.SessionId = e.PreviousId = null;
         }
         var report = new PrivacyTransformer.Report();
-        var properties = _privacy.Transform(e.Properties, def, e.Environment ?? _defaultEnvironment, forQuarantine: true, report, e.AlreadyTransformed);
+        var suspect = violations.Where(v => v.Property is not null).Select(v => v.Property!.Split('.', '[')[0]).ToHashSet();
+        var properties = _privacy.Transform(e.Properties, def, e.Environment ?? _defaultEnvironment, forQuarantine: true, report, e.AlreadyTransformed, suspect);
         var payload = QuarantinePayload.Write(e, properties, report.Transformed);
         if (Encoding.UTF8.GetByteCount(payload) > _options.MaxEventBytes)
             payload = QuarantinePayload.Write(e, "{}", []); // too large to keep whole; the envelope still identifies it

@@ -24,7 +24,7 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
     }
 
     public string Transform(IReadOnlyDictionary<string, JsonElement> properties, EventDefinition? def, string environment,
-        bool forQuarantine, Report report, ISet<string>? alreadyTransformed = null)
+        bool forQuarantine, Report report, ISet<string>? alreadyTransformed = null, ISet<string>? suspect = null)
     {
         var keepUndeclared = forQuarantine || plan.Privacy.Undeclared != UndeclaredPolicy.Drop;
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -36,7 +36,9 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
                 // A replayed quarantine value went through a policy once; it is never transformed again, but the plan's
                 // removals (undeclared drop, pii drop, only_in) still apply to it.
                 var done = alreadyTransformed?.Contains(name) == true;
-                var pd = def is not null && def.Declares(name) ? plan.ResolveProperty(def, name) : null;
+                // A value that failed validation is of unknown nature (an email typed into an order id field):
+                // in quarantine it is hashed like undeclared data, whatever its declared policy says.
+                var pd = def is not null && def.Declares(name) && suspect?.Contains(name) != true ? plan.ResolveProperty(def, name) : null;
                 if (pd is null) WriteUndeclared(w, name, value, keepUndeclared, report, name, done);
                 else WriteDeclared(w, pd, name, value, environment, keepUndeclared, report, name, done);
             }

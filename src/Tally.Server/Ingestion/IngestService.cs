@@ -26,18 +26,29 @@ public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writ
         foreach (var item in split.Items)
         {
             PipelineOutcome outcome;
+            MappedEvent? mapped = null;
             if (item.Problem is not null)
             {
                 outcome = Malformed(item, ctx);
             }
+            else if (item.Payload.ValueKind != JsonValueKind.Object)
+            {
+                outcome = pipeline.Process(item.Payload, ctx, item.SegmentType, item.RawBytes);
+            }
             else
             {
-                var mapped = item.Payload.ValueKind == JsonValueKind.Object ? EnvelopeMapper.Map(item.Payload, pipeline.Plan, item.SegmentType) : new MappedEvent();
+                mapped = EnvelopeMapper.Map(item.Payload, pipeline.Plan, item.SegmentType);
                 mapped.RawBytes = item.RawBytes;
                 if (mapped.SentAtText is null && split.BatchSentAt is not null) mapped.SentAtText = split.BatchSentAt;
-                if (split.Utf8Repaired && item.Payload.ValueKind != JsonValueKind.Undefined && item.Payload.GetRawText().Contains('\uFFFD'))
+                if (split.Utf8Repaired && item.Payload.GetRawText().Contains('\uFFFD'))
                     mapped.IngestViolations.Add(new Violation("invalid_utf8", "the event held bytes that are not UTF-8; they were replaced by U+FFFD"));
-                outcome = item.Payload.ValueKind == JsonValueKind.Object ? pipeline.Process(mapped, ctx) : pipeline.Process(item.Payload, ctx, item.SegmentType, item.RawBytes);
+                outcome = pipeline.Process(mapped, ctx);
+            }
+            // An opt-out is honoured from the moment it is received, even when the event carrying it failed the plan.
+            if (outcome.OptOut is { } optOut && mapped is not null)
+            {
+                if (mapped.UserId is { } u) optOuts.Add((u, optOut, ctx.ReceivedAt));
+                if (mapped.AnonymousId is { } an) optOuts.Add((an, optOut, ctx.ReceivedAt));
             }
             switch (outcome)
             {
@@ -45,11 +56,6 @@ public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writ
                     accepted.Add(a.Event);
                     links.AddRange(a.Links);
                     foreach (var f in a.DroppedFields) metrics.DroppedField(f.StartsWith("context.", StringComparison.Ordinal) ? "personal_context" : "undeclared_or_policy");
-                    if (a.OptOut is { } o)
-                    {
-                        if (a.Event.UserId is { } u) optOuts.Add((u, o, a.Event.ReceivedAt));
-                        if (a.Event.AnonymousId is { } an) optOuts.Add((an, o, a.Event.ReceivedAt));
-                    }
                     break;
                 case PipelineOutcome.Quarantined q:
                     quarantined.Add(q.Event);
