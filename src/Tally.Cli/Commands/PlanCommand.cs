@@ -8,6 +8,7 @@ public static class PlanCommand
     public static Command Build()
     {
         var plan = new Command("plan", "Work with tracking-plan files.");
+        plan.Subcommands.Add(PlanDiffCommand.Build());
         return plan;
     }
 }
