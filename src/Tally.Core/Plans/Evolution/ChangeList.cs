@@ -16,11 +16,4 @@ internal sealed class ChangeList
     /// <param name="hint">How to do this without breaking anyone, from <see cref="Versioning.Hint"/>.</param>
     public void Breaking(string code, string subject, string detail, SourceLocation at, string hint) =>
         _changes.Add(new PlanChange(ChangeKind.Breaking, code, subject, $"{subject}: {detail}{hint}", at));
-
-    public void Add(ChangeKind kind, string code, string subject, string detail, SourceLocation at, string hint)
-    {
-        if (kind == ChangeKind.Breaking) Breaking(code, subject, detail, at, hint);
-        else if (kind == ChangeKind.Additive) Additive(code, subject, detail, at);
-        else Neutral(code, subject, detail, at);
-    }
 }

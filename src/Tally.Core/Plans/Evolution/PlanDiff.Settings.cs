@@ -11,14 +11,14 @@ public static partial class PlanDiff
             changes.Breaking("environment-removed", $"environment {env}", "removed; events sent from it no longer match the plan", old.Location, Versioning.Hint(null));
     }
 
+    /// <summary>One line for what breaks in the envelope and one for what it adds, rather than a line per field.</summary>
     private static void CompareEnvelope(EnvelopeDefinition o, EnvelopeDefinition n, TrackingPlan plan, ChangeList changes)
     {
         var at = PropertyDiff.Where(n.Location, plan.Location);
+        var breaking = new List<string>();
+        var additive = new List<string>();
         if (o.Format != n.Format)
-        {
-            changes.Breaking("envelope-changed", "envelope", $"format changed from {o.Format.ToString().ToLowerInvariant()} to {n.Format.ToString().ToLowerInvariant()}; payloads of the old shape will be misread",
-                at, Versioning.Hint(null));
-        }
+            breaking.Add($"format {o.Format.ToString().ToLowerInvariant()} -> {n.Format.ToString().ToLowerInvariant()}");
         Field("event", o.Event, n.Event);
         Field("timestamp", o.Timestamp, n.Timestamp);
         Field("event_id", o.EventId, n.EventId);
@@ -28,22 +28,21 @@ public static partial class PlanDiff
         Field("environment", o.Environment, n.Environment);
         Field("source", o.Source, n.Source);
         Field("sent_at", o.SentAt, n.SentAt);
-        Field("properties", o.Properties, n.Properties);
+        Field("properties", o.Properties, n.Properties, "(the payload root)");
         Field("count", o.Count, n.Count);
-        foreach (var x in n.Extra.Except(o.Extra))
-            changes.Additive("envelope-changed", "envelope", $"field '{x}' is now lifted into the properties", at);
-        foreach (var x in o.Extra.Except(n.Extra))
-            changes.Breaking("envelope-changed", "envelope", $"field '{x}' is no longer lifted into the properties; readers lose it", at, Versioning.Hint(null));
+        additive.AddRange(n.Extra.Except(o.Extra).Select(x => $"'{x}' is now lifted into the properties"));
+        breaking.AddRange(o.Extra.Except(n.Extra).Select(x => $"'{x}' is no longer lifted into the properties"));
+        if (breaking.Count > 0)
+            changes.Breaking("envelope-changed", "envelope", $"{string.Join(", ", breaking)}; payloads of the old shape will be misread", at, Versioning.Hint(null));
+        if (additive.Count > 0)
+            changes.Additive("envelope-changed", "envelope", string.Join(", ", additive), at);
 
-        void Field(string key, string? was, string? now)
+        void Field(string key, string? was, string? now, string unmapped = "(not read)")
         {
             if (was == now) return;
             // Mapping a field that was not mapped before takes nothing away; moving or unmapping one misreads old payloads.
-            if (string.IsNullOrEmpty(was))
-                changes.Additive("envelope-changed", "envelope", $"{key} is now read from '{now}'", at);
-            else
-                changes.Breaking("envelope-changed", "envelope",
-                    $"{key} moved from '{was}' to '{(string.IsNullOrEmpty(now) ? "(not read)" : now)}'; payloads of the old shape will be misread", at, Versioning.Hint(null));
+            if (string.IsNullOrEmpty(was)) additive.Add($"{key} is now read from '{now}'");
+            else breaking.Add($"{key} '{was}' -> {(string.IsNullOrEmpty(now) ? unmapped : $"'{now}'")}");
         }
     }
 
@@ -86,7 +85,7 @@ public static partial class PlanDiff
         RetentionNote("defaults", "aggregate retention", o.AggregateRetention, n.AggregateRetention, at, changes);
         if (o.Sampling != n.Sampling)
             changes.Neutral("sampling-changed", "defaults",
-                $"sampling {Percent(o.Sampling)} -> {Percent(n.Sampling)}; counts are scaled by the rate, so compare periods across the change with care", at);
+                $"sampling {Percent(o.Sampling)} -> {Percent(n.Sampling)}; raw counts before and after the change are not directly comparable", at);
         if (o.Environment != n.Environment)
             changes.Neutral("defaults-changed", "defaults", $"environment {o.Environment ?? "none"} -> {n.Environment ?? "none"}", at);
     }

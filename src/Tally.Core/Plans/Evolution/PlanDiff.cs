@@ -74,25 +74,25 @@ public static partial class PlanDiff
         {
             changes.Breaking("property-renamed", scope.Subject(was),
                 $"removed and '{now}' added: renamed? renaming a property is breaking (emitters still send '{was}', stored rows and reports use it)",
-                PropertyLocation(newPlan, n, now), hint);
+                PropertyLocation(n, now), hint);
         }
         foreach (var name in match.Removed)
         {
             changes.Breaking("property-removed", scope.Subject(name), "removed from the event; readers of stored data still expect it",
-                PropertyLocation(oldPlan, o, name), hint);
+                PropertyLocation(o, name), hint);
         }
         foreach (var name in match.Added)
         {
             if (newProps[name])
                 changes.Breaking("required-property-added", scope.Subject(name),
                     "new required property on an existing event; emitters that do not send it yet will be rejected (add it as optional instead)",
-                    PropertyLocation(newPlan, n, name), hint);
+                    PropertyLocation(n, name), hint);
             else
-                changes.Additive("property-added", scope.Subject(name), "new optional property", PropertyLocation(newPlan, n, name));
+                changes.Additive("property-added", scope.Subject(name), "new optional property", PropertyLocation(n, name));
         }
         foreach (var name in match.Kept)
         {
-            var at = PropertyLocation(newPlan, n, name);
+            var at = PropertyLocation(n, name);
             if (!oldProps[name] && newProps[name])
                 changes.Breaking("now-required", scope.Subject(name), "optional property is now required; emitters that leave it out will be rejected", at, hint);
             else if (oldProps[name] && !newProps[name])
@@ -145,7 +145,7 @@ public static partial class PlanDiff
             ArchiveNote(subject, oldPlan.ArchiveAfterOf(o), newPlan.ArchiveAfterOf(n), n.Location, changes);
         if (o.Sampling != n.Sampling && oldPlan.SamplingOf(o) != newPlan.SamplingOf(n))
             changes.Neutral("sampling-changed", subject,
-                $"sampling {Percent(oldPlan.SamplingOf(o))} -> {Percent(newPlan.SamplingOf(n))}; counts are scaled by the rate, so compare periods across the change with care", n.Location);
+                $"sampling {Percent(oldPlan.SamplingOf(o))} -> {Percent(newPlan.SamplingOf(n))}; raw counts before and after the change are not directly comparable", n.Location);
         if (o.MinSampling != n.MinSampling)
             changes.Neutral("sampling-changed", subject, $"min_sampling {Percent(o.MinSampling)} -> {Percent(n.MinSampling)}", n.Location);
         if (o.Essential != n.Essential)
@@ -168,7 +168,7 @@ public static partial class PlanDiff
         return set;
     }
 
-    private static SourceLocation PropertyLocation(TrackingPlan plan, EventDefinition e, string name)
+    private static SourceLocation PropertyLocation(EventDefinition e, string name)
     {
         foreach (var p in e.Properties) if (p.Name == name) return PropertyDiff.Where(p.Location, e.Location);
         return e.Location;

@@ -303,6 +303,17 @@ public class PlanDiffTests
         Assert.Contains("'x_opened_v2', 'y_opened_v2'", c.Message);
     }
 
+    [Theory]
+    [InlineData("privacy: {undeclared: drop}\n", "privacy: {undeclared: hash}\n", "privacy-changed")]
+    [InlineData("envelope: {format: segment}\n", "envelope: {format: flat}\n", "envelope-changed")]
+    [InlineData("events:\n  a_opened: {}\n", "events:\n  a_opened: {aggregate_only: true}\n", "aggregate-only-changed")]
+    [InlineData("properties:\n  x: {type: string, prehashed: true}\n", "properties:\n  x: {type: string}\n", "privacy-changed")]
+    public void Changes_to_what_is_stored_or_how_payloads_are_read_are_breaking(string before, string after, string code)
+    {
+        var c = Single(Diff(before, after), code);
+        Assert.Equal(ChangeKind.Breaking, c.Kind);
+    }
+
     // ---- neutral -----------------------------------------------------------------------------------------
 
     [Fact]
@@ -357,6 +368,18 @@ public class PlanDiffTests
         var c = Single(changes, "version-unchanged");
         Assert.Equal((ChangeKind.Neutral, 1), (c.Kind, c.Location.Line));
         Assert.DoesNotContain(Diff("events:\n  a_opened: {}\n", "events:\n  a_opened: {}\n  b_done: {}\n", newVersion: "1"), c => c.Code == "version-unchanged");
+    }
+
+    [Theory]
+    [InlineData("events:\n  a_opened: {sampling: 100%}\n", "events:\n  a_opened: {sampling: 50%}\n", "sampling-changed")]
+    [InlineData("events:\n  a_opened: {}\n", "events:\n  a_opened: {essential: true}\n", "essential-changed")]
+    [InlineData("properties:\n  x: string\n", "properties:\n  x: {type: string, export: false}\n", "export-changed")]
+    [InlineData("identity: {session: sessionId}\n", "identity: {session: sid}\n", "identity-changed")]
+    [InlineData("naming: {style: any}\n", "naming: {style: snake_case}\n", "naming-changed")]
+    public void Changes_that_leave_the_schema_alone_are_notes(string before, string after, string code)
+    {
+        var c = Assert.Single(Diff(before, after));
+        Assert.Equal((ChangeKind.Neutral, code), (c.Kind, c.Code));
     }
 
     [Fact]
