@@ -9,6 +9,7 @@ public static class PlanCommand
     {
         var plan = new Command("plan", "Work with tracking-plan files.");
         plan.Subcommands.Add(PlanLintCommand.Build());
+        plan.Subcommands.Add(PlanDiffCommand.Build());
         return plan;
     }
 }
