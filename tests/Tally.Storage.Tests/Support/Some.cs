@@ -50,7 +50,7 @@ internal static class Some
         return new CollectedEvent { EventId = Id(), Name = name ?? Name(), Timestamp = timestamp, ReceivedAt = timestamp };
     }
 
-    /// <summary>Events of one name spread over a few days.</summary>
+    /// <summary>Events (of one name, when given) at random moments over two months.</summary>
     public static IReadOnlyList<CollectedEvent> Events(int count, string? name = null) =>
         Enumerable.Range(0, count).Select(_ => Event(name)).ToList();
 
