@@ -1,0 +1,7 @@
+namespace Tally.Core.Analytics;
+
+public enum CountGranularity
+{
+    Day,
+    Hour,
+}
