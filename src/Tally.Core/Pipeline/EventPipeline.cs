@@ -85,13 +85,15 @@ public sealed class EventPipeline
             if (e.UserId is not null) OptOuts.Set(e.UserId, change);
             if (e.AnonymousId is not null) OptOuts.Set(e.AnonymousId, change);
         }
+        // A plan that holds no identifiers (seed 004) keeps none in its opt-out records either.
+        var persist = optOutChange is { } c && _plan.Identity.Identifiers ? new OptOutChange(c, new[] { e.UserId, e.AnonymousId }.OfType<string>().ToList()) : null;
         if (!essential && !identityCall && OptOuts.IsOptedOut(e.UserId, e.AnonymousId))
-            return new PipelineOutcome.Dropped(DropReasons.OptOut, e.Name);
+            return new PipelineOutcome.Dropped(DropReasons.OptOut, e.Name) { OptOutChange = persist };
 
-        if (violations.Count > 0) return Quarantine(e, def, ctx, violations);
+        if (violations.Count > 0) return Quarantine(e, def, ctx, violations) with { OptOutChange = persist };
 
         if (def is not null && !essential && !Sampler.Keep(e.SessionId ?? e.AnonymousId ?? e.UserId ?? e.EventId, _plan.SamplingOf(def)))
-            return new PipelineOutcome.Dropped(DropReasons.Sampling, e.Name);
+            return new PipelineOutcome.Dropped(DropReasons.Sampling, e.Name) { OptOutChange = persist };
 
         var report = new PrivacyTransformer.Report();
         var json = _privacy.Transform(e.Properties, def, environment, forQuarantine: false, report, e.AlreadyTransformed);
@@ -117,7 +119,7 @@ public sealed class EventPipeline
             PropertiesJson = def?.AggregateOnly == true ? "{}" : json,
             PreviousId = identifiers ? e.PreviousId : null,
         };
-        return new PipelineOutcome.Accepted(collected, identifiers ? LinksOf(collected, json) : [], report.Dropped) { OptOut = optOutChange };
+        return new PipelineOutcome.Accepted(collected, identifiers ? LinksOf(collected, json) : [], report.Dropped) { OptOut = optOutChange, OptOutChange = persist };
     }
 
     private bool? OptOutChangeOf(MappedEvent e, EventDefinition? def)

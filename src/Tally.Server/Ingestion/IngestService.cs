@@ -45,11 +45,6 @@ public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writ
                     accepted.Add(a.Event);
                     links.AddRange(a.Links);
                     foreach (var f in a.DroppedFields) metrics.DroppedField(f.StartsWith("context.", StringComparison.Ordinal) ? "personal_context" : "undeclared_or_policy");
-                    if (a.OptOut is { } o)
-                    {
-                        if (a.Event.UserId is { } u) optOuts.Add((u, o, a.Event.ReceivedAt));
-                        if (a.Event.AnonymousId is { } an) optOuts.Add((an, o, a.Event.ReceivedAt));
-                    }
                     break;
                 case PipelineOutcome.Quarantined q:
                     quarantined.Add(q.Event);
@@ -60,6 +55,10 @@ public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writ
                     metrics.Dropped(d.Reason);
                     break;
             }
+            // Persisted whatever became of the event: the pipeline already applies the change in memory, and a
+            // restart must not forget an opt-out carried by an event that was itself dropped or quarantined.
+            if (outcome.OptOutChange is { } change)
+                foreach (var actor in change.Actors) optOuts.Add((actor, change.OptedOut, ctx.ReceivedAt));
         }
 
         foreach (var (actor, optedOut, at) in optOuts) await store.SetOptOutAsync(actor, optedOut, at, ct).ConfigureAwait(false);
