@@ -61,3 +61,11 @@ public sealed class SkillForgeServer() : PlanServer("skillforge.yaml");
 
 /// <summary>Seed 001's plan: the BaseEvent envelope with a properties bag.</summary>
 public sealed class AuterityServer() : PlanServer("auterity.yaml");
+
+/// <summary>Seed 000's plan with aurora_products_shown sampled at 50%, the floor its seed allows.</summary>
+public sealed class SampledAuroraServer() : PlanServer("aurora-concierge.yaml", ("    min_sampling: 0.5\n", "    min_sampling: 0.5\n    sampling: 0.5\n"));
+
+/// <summary>Seed 002's plan with career_match_viewed sampled at 50%, so every drop reason can happen.</summary>
+public sealed class SampledSkillForgeServer() : PlanServer("skillforge.yaml", (
+    "  career_match_viewed:\n    description: Occupation detail viewed with compatibility score.\n",
+    "  career_match_viewed:\n    description: Occupation detail viewed with compatibility score.\n    sampling: 0.5\n"));
