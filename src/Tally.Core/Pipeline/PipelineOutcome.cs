@@ -6,25 +6,19 @@ namespace Tally.Core.Pipeline;
 public abstract record PipelineOutcome
 {
     /// <summary>
-    /// The opt-out state this event set for its actors, whatever became of the event itself: an opt-out flag on an
-    /// event that is then dropped (or quarantined) still opts its actor out, so the collector persists it from any outcome.
+    /// True when this event opted its actor out, false when it opted them back in; the collector persists it. Set on
+    /// every kind of outcome, since the registry changed whatever became of the event (an opt-out flag on an event
+    /// that is then dropped or quarantined is honoured at once, so a restart must not forget it).
     /// </summary>
-    public OptOutChange? OptOutChange { get; init; }
+    public bool? OptOut { get; init; }
 
-    public sealed record Accepted(CollectedEvent Event, IReadOnlyList<IdentityLink> Links, IReadOnlyList<string> DroppedFields) : PipelineOutcome
-    {
-        /// <summary>True when this event opted its actor out, false when it opted them back in; the collector persists it.</summary>
-        public bool? OptOut { get; init; }
-    }
+    public sealed record Accepted(CollectedEvent Event, IReadOnlyList<IdentityLink> Links, IReadOnlyList<string> DroppedFields) : PipelineOutcome;
 
     public sealed record Quarantined(QuarantinedEvent Event) : PipelineOutcome;
 
     /// <summary>Dropped on purpose and counted: <see cref="DropReasons"/>.</summary>
     public sealed record Dropped(string Reason, string? EventName) : PipelineOutcome;
 }
-
-/// <summary>An actor's opt-out (true) or opt-in (false), for each of the event's ids (user and anonymous).</summary>
-public sealed record OptOutChange(bool OptedOut, IReadOnlyList<string> Actors);
 
 public static class DropReasons
 {

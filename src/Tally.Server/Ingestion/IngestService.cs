@@ -26,13 +26,14 @@ public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writ
         foreach (var item in split.Items)
         {
             PipelineOutcome outcome;
+            MappedEvent? mapped = null;
             if (item.Problem is not null)
             {
                 outcome = Malformed(item, ctx);
             }
             else
             {
-                var mapped = item.Payload.ValueKind == JsonValueKind.Object ? EnvelopeMapper.Map(item.Payload, pipeline.Plan, item.SegmentType) : new MappedEvent();
+                mapped = item.Payload.ValueKind == JsonValueKind.Object ? EnvelopeMapper.Map(item.Payload, pipeline.Plan, item.SegmentType) : new MappedEvent();
                 mapped.RawBytes = item.RawBytes;
                 if (mapped.SentAtText is null && split.BatchSentAt is not null) mapped.SentAtText = split.BatchSentAt;
                 if (split.Utf8Repaired && item.Payload.ValueKind != JsonValueKind.Undefined && item.Payload.GetRawText().Contains('\uFFFD'))
@@ -57,8 +58,12 @@ public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writ
             }
             // Persisted whatever became of the event: the pipeline already applies the change in memory, and a
             // restart must not forget an opt-out carried by an event that was itself dropped or quarantined.
-            if (outcome.OptOutChange is { } change)
-                foreach (var actor in change.Actors) optOuts.Add((actor, change.OptedOut, ctx.ReceivedAt));
+            // A plan that holds no identifiers (seed 004) keeps none in its opt-out records either.
+            if (outcome.OptOut is { } o && mapped is not null && pipeline.Plan.Identity.Identifiers)
+            {
+                if (mapped.UserId is { } u) optOuts.Add((u, o, ctx.ReceivedAt));
+                if (mapped.AnonymousId is { } an) optOuts.Add((an, o, ctx.ReceivedAt));
+            }
         }
 
         foreach (var (actor, optedOut, at) in optOuts) await store.SetOptOutAsync(actor, optedOut, at, ct).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Net;
 using Tally.Core.Tests.Support;
 using Tally.EndToEnd.Tests.Support;
 
@@ -82,18 +83,27 @@ public sealed class OptOutTests(SkillForgeServer fixture) : IClassFixture<SkillF
     }
 
     [Fact]
-    public async Task An_opt_out_flag_on_an_ordinary_event_also_survives_a_restart()
+    public async Task An_opt_out_carried_by_an_ordinary_or_an_invalid_event_also_survives_a_restart()
     {
-        // "Mirrors tracking_opt_out": opt_out_status true on any event opts its actor out, from that event on.
+        // "Mirrors tracking_opt_out": opt_out_status true on any event opts its actor out, from that event on, and
+        // an opt-out event that fails the plan is quarantined but honoured. Either way the restart must remember it.
         await using var server = await TestServer.StartAsync(Repo.PathOf("plans", "skillforge.yaml"));
-        var user = Some.Id("usr");
-        var flagged = await server.PostAsync("/v1/events", Some.SkillForge("session_started", user, optOut: true).ToJsonString());
-        flagged.ShouldBeIngested(accepted: 0, dropped: 1);
+        var flaggedUser = Some.Id("usr");
+        var invalidUser = Some.Id("usr");
+        var invalidOptOut = Some.SkillForge("settings_tracking_opt_out", invalidUser, optOut: true);
+        invalidOptOut.Remove("persona");
+        var flagged = await server.PostAsync("/v1/events", Some.SkillForge("session_started", flaggedUser, optOut: true).ToJsonString());
+        var invalid = await server.PostAsync("/v1/events", invalidOptOut.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, flagged.Status);
+        invalid.ShouldBeIngested(accepted: 0, quarantined: 1);
 
         await server.RestartAsync();
-        var posted = await server.PostAsync("/v1/events", Some.SkillForge("resume_parsed", user).ToJsonString());
+        var afterFlag = await server.PostAsync("/v1/events", Some.SkillForge("resume_parsed", flaggedUser).ToJsonString());
+        var afterInvalid = await server.PostAsync("/v1/events", Some.SkillForge("resume_parsed", invalidUser).ToJsonString());
 
-        posted.ShouldBeIngested(accepted: 0, dropped: 1);
-        Assert.Empty(await server.EventsOfAsync(posted.RequestId));
+        afterFlag.ShouldBeIngested(accepted: 0, dropped: 1);
+        afterInvalid.ShouldBeIngested(accepted: 0, dropped: 1);
+        Assert.Empty(await server.EventsOfAsync(afterFlag.RequestId));
+        Assert.Empty(await server.EventsOfAsync(afterInvalid.RequestId));
     }
 }
