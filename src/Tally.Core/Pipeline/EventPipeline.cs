@@ -54,6 +54,7 @@ public sealed class EventPipeline
         e.Environment = environment;
         var violations = new List<Violation>(e.IngestViolations);
         var undeclared = new List<string>();
+        var unrecoverable = new List<string>();
 
         // Identity calls are not plan events: they carry links, and their traits pass the undeclared policy.
         var identityCall = e.Type is "identify" or "alias" or "group";
@@ -67,7 +68,10 @@ public sealed class EventPipeline
             else if ((def = _plan.FindEvent(e.Name)) is null)
                 violations.Add(new Violation(ViolationCodes.UnknownEvent, $"'{e.Name}' is not in plan {_plan.Name}{Suggest.Hint(e.Name, _plan.Events.Select(x => x.Name))}"));
             else
+            {
+                DropUnrecoverable(e, def, unrecoverable);
                 _validator.Validate(e, def, violations, undeclared);
+            }
         }
         if (!_plan.Environments.Contains(environment))
             violations.Add(new Violation(ViolationCodes.WrongEnvironment, $"environment '{environment}' is not one of {string.Join(", ", _plan.Environments)}"));
@@ -85,19 +89,18 @@ public sealed class EventPipeline
             if (e.UserId is not null) OptOuts.Set(e.UserId, change);
             if (e.AnonymousId is not null) OptOuts.Set(e.AnonymousId, change);
         }
-        // A plan that holds no identifiers (seed 004) keeps none in its opt-out records either.
-        var persist = optOutChange is { } c && _plan.Identity.Identifiers ? new OptOutChange(c, new[] { e.UserId, e.AnonymousId }.OfType<string>().ToList()) : null;
         if (!essential && !identityCall && OptOuts.IsOptedOut(e.UserId, e.AnonymousId))
-            return new PipelineOutcome.Dropped(DropReasons.OptOut, e.Name) { OptOutChange = persist };
+            return new PipelineOutcome.Dropped(DropReasons.OptOut, e.Name) { OptOut = optOutChange };
 
-        if (violations.Count > 0) return Quarantine(e, def, ctx, violations) with { OptOutChange = persist };
+        if (violations.Count > 0) return Quarantine(e, def, ctx, violations) with { OptOut = optOutChange };
 
         if (def is not null && !essential && !Sampler.Keep(e.SessionId ?? e.AnonymousId ?? e.UserId ?? e.EventId, _plan.SamplingOf(def)))
-            return new PipelineOutcome.Dropped(DropReasons.Sampling, e.Name) { OptOutChange = persist };
+            return new PipelineOutcome.Dropped(DropReasons.Sampling, e.Name) { OptOut = optOutChange };
 
         var report = new PrivacyTransformer.Report();
         var json = _privacy.Transform(e.Properties, def, environment, forQuarantine: false, report, e.AlreadyTransformed);
         report.Dropped.AddRange(e.DroppedContext);
+        report.Dropped.AddRange(unrecoverable);
 
         var identifiers = _plan.Identity.Identifiers;
         var collected = new CollectedEvent
@@ -119,7 +122,25 @@ public sealed class EventPipeline
             PropertiesJson = def?.AggregateOnly == true ? "{}" : json,
             PreviousId = identifiers ? e.PreviousId : null,
         };
-        return new PipelineOutcome.Accepted(collected, identifiers ? LinksOf(collected, json) : [], report.Dropped) { OptOut = optOutChange, OptOutChange = persist };
+        return new PipelineOutcome.Accepted(collected, identifiers ? LinksOf(collected, json) : [], report.Dropped) { OptOut = optOutChange };
+    }
+
+    /// <summary>
+    /// A replayed event's properties that quarantine hashed because nothing declared them: the raw values were never
+    /// kept, so a hash stays only where the plan now wants a hash (or keeps undeclared data hashed). Anywhere else it
+    /// would be a hash posing as the value, unchecked, so the property is left out and reported as dropped.
+    /// </summary>
+    private void DropUnrecoverable(MappedEvent e, EventDefinition def, List<string> dropped)
+    {
+        if (e.Unvetted is not { Count: > 0 } unvetted) return;
+        foreach (var name in unvetted)
+        {
+            var pd = def.Declares(name) ? _plan.ResolveProperty(def, name) : null;
+            var keep = pd is null ? _plan.Privacy.Undeclared != UndeclaredPolicy.Drop : pd.Privacy == PrivacyPolicy.Hash;
+            if (keep || !e.Properties.Remove(name)) continue;
+            e.AlreadyTransformed?.Remove(name);
+            dropped.Add(name);
+        }
     }
 
     private bool? OptOutChangeOf(MappedEvent e, EventDefinition? def)
@@ -170,9 +191,14 @@ public sealed class EventPipeline
 
     private PipelineOutcome Quarantine(MappedEvent e, EventDefinition? def, IngestContext ctx, List<Violation> violations)
     {
+        // An unknown event is only ever quarantined. Properties the plan defines at its top level were vetted there,
+        // so they keep that policy (and their values can pass a replay once the plan adds the event); the transformer
+        // hashes the rest as unvetted, and the payload says which, so a replay never takes those hashes for values.
+        def ??= new EventDefinition { Name = e.Name ?? "", Optional = [.. e.Properties.Keys.Where(k => _plan.Properties.Any(p => p.Name == k))] };
+        var unvetted = e.Properties.Keys.Where(k => e.AlreadyTransformed?.Contains(k) != true && (!def.Declares(k) || _plan.ResolveProperty(def, k) is null)).ToList();
         var report = new PrivacyTransformer.Report();
         var properties = _privacy.Transform(e.Properties, def, e.Environment ?? _defaultEnvironment, forQuarantine: true, report, e.AlreadyTransformed);
-        var payload = QuarantinePayload.Write(e, properties, report.Transformed);
+        var payload = QuarantinePayload.Write(e, properties, report.Transformed, unvetted);
         if (Encoding.UTF8.GetByteCount(payload) > _options.MaxEventBytes)
             payload = QuarantinePayload.Write(e, "{}", []); // too large to keep whole; the envelope still identifies it
         e.EventId ??= Guid.CreateVersion7(ctx.ReceivedAt).ToString("N");

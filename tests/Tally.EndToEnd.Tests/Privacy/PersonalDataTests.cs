@@ -66,10 +66,11 @@ public sealed class PersonalDataTests
         }, Session));
         var badRating = WithContext(Some.Track("aurora_csat_submitted", new JsonObject { ["rating"] = "amazing", ["comment"] = Comment, ["phone"] = Phone }, Session));
         var unknown = WithContext(Some.Track("aurora_concierge_chat", new JsonObject { ["email"] = Email, ["phone"] = Phone, ["order"] = OrderNumber, ["message"] = Comment }, Session));
+        var unknownShared = WithContext(Some.Track("aurora_concierge_callback", new JsonObject { ["contactEmail"] = Email, ["contactPhone"] = Phone, ["orderNumber"] = OrderNumber, ["comment"] = Comment }, Session));
         var missing = WithContext(Some.Track("aurora_return_initiated", new JsonObject { ["option"] = "resize", ["orderNumber"] = OrderNumber, ["address"] = Comment }, Session));
 
         var valid = await server.PostAsync("/v1/batch", Some.Batch(subscribed, csat, texts, tracked, identify));
-        var invalid = await server.PostAsync("/v1/batch", Some.Batch(badChannel, badRating, unknown, missing));
+        var invalid = await server.PostAsync("/v1/batch", Some.Batch(badChannel, badRating, unknown, unknownShared, missing));
         var malformed = await server.PostAsync("/v1/batch", Some.Batch(Some.Track("aurora_concierge_chat", new JsonObject { ["email"] = Email, ["message"] = Comment }))[..^3]);
         var oversized = await server.PostAsync("/v1/batch", Some.Batch(
             Some.Track("aurora_csat_submitted", new JsonObject { ["rating"] = "great", ["comment"] = Comment + new string(' ', 40_000), ["email"] = Email, ["phone"] = Phone })));
@@ -78,7 +79,7 @@ public sealed class PersonalDataTests
             Some.Track("aurora_csat_submitted", new JsonObject { ["rating"] = "okay", ["comment"] = Comment })))), "application/json", server.WriteKey);
 
         valid.ShouldBeIngested(accepted: 5);
-        invalid.ShouldBeIngested(accepted: 0, quarantined: 4);
+        invalid.ShouldBeIngested(accepted: 0, quarantined: 5);
         malformed.ShouldBeError(HttpStatusCode.BadRequest, "malformed_json");
         oversized.ShouldBeIngested(accepted: 0, quarantined: 1);
         brokenUtf8.ShouldBeIngested(accepted: 1, quarantined: 1);
