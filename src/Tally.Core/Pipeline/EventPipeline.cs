@@ -53,6 +53,7 @@ public sealed class EventPipeline
         e.Environment = environment;
         var violations = new List<Violation>(e.IngestViolations);
         var undeclared = new List<string>();
+        var unrecoverable = new List<string>();
 
         // Identity calls are not plan events: they carry links, and their traits pass the undeclared policy.
         var identityCall = e.Type is "identify" or "alias" or "group";
@@ -66,7 +67,10 @@ public sealed class EventPipeline
             else if ((def = _plan.FindEvent(e.Name)) is null)
                 violations.Add(new Violation(ViolationCodes.UnknownEvent, $"'{e.Name}' is not in plan {_plan.Name}{Suggest.Hint(e.Name, _plan.Events.Select(x => x.Name))}"));
             else
+            {
+                DropUnrecoverable(e, def, unrecoverable);
                 _validator.Validate(e, def, violations, undeclared);
+            }
         }
         if (!_plan.Environments.Contains(environment))
             violations.Add(new Violation(ViolationCodes.WrongEnvironment, $"environment '{environment}' is not one of {string.Join(", ", _plan.Environments)}"));
@@ -100,6 +104,7 @@ public sealed class EventPipeline
         var report = new PrivacyTransformer.Report();
         var json = _privacy.Transform(e.Properties, def, environment, forQuarantine: false, report, e.AlreadyTransformed);
         report.Dropped.AddRange(e.DroppedContext);
+        report.Dropped.AddRange(unrecoverable);
 
         var identifiers = _plan.Identity.Identifiers;
         var collected = new CollectedEvent
@@ -122,6 +127,24 @@ public sealed class EventPipeline
             PreviousId = identifiers ? e.PreviousId : null,
         };
         return new PipelineOutcome.Accepted(collected, identifiers ? LinksOf(collected, json) : [], report.Dropped) { OptOut = optOutChange };
+    }
+
+    /// <summary>
+    /// A replayed event's properties that quarantine hashed because nothing declared them: the raw values were never
+    /// kept, so a hash stays only where the plan now wants a hash (or keeps undeclared data hashed). Anywhere else it
+    /// would be a hash posing as the value, unchecked, so the property is left out and reported as dropped.
+    /// </summary>
+    private void DropUnrecoverable(MappedEvent e, EventDefinition def, List<string> dropped)
+    {
+        if (e.Unvetted is not { Count: > 0 } unvetted) return;
+        foreach (var name in unvetted)
+        {
+            var pd = def.Declares(name) ? _plan.ResolveProperty(def, name) : null;
+            var keep = pd is null ? _plan.Privacy.Undeclared != UndeclaredPolicy.Drop : pd.Privacy == PrivacyPolicy.Hash;
+            if (keep || !e.Properties.Remove(name)) continue;
+            e.AlreadyTransformed?.Remove(name);
+            dropped.Add(name);
+        }
     }
 
     private bool? OptOutChangeOf(MappedEvent e, EventDefinition? def)
@@ -179,10 +202,19 @@ public sealed class EventPipeline
             // A plan that holds no identifiers holds none in quarantine either.
             e.AnonymousId = e.UserId = e.SessionId = e.PreviousId = null;
         }
+        // An unknown event is only ever quarantined. Properties the plan defines at its top level were vetted there,
+        // so they keep that policy (and their values can pass a replay once the plan adds the event); the transformer
+        // hashes the rest as unvetted, and the payload says which, so a replay never takes those hashes for values.
+        def ??= new EventDefinition { Name = e.Name ?? "", Optional = [.. e.Properties.Keys.Where(k => _plan.Properties.Any(p => p.Name == k))] };
+        // A value of the wrong shape is of unknown nature (an email typed into an order id): hashed too. An enum or
+        // range miss keeps its value, since it has the property's shape and is what a plan fix and replay need.
+        var suspect = violations.Where(v => v.Property is not null && v.Code is ViolationCodes.PatternViolation or ViolationCodes.TooLong or ViolationCodes.WrongType)
+            .Select(v => v.Property!.Split('.', '[')[0]).ToHashSet();
+        var unvetted = e.Properties.Keys.Where(k => e.AlreadyTransformed?.Contains(k) != true
+            && (suspect.Contains(k) || !def.Declares(k) || _plan.ResolveProperty(def, k) is null)).ToList();
         var report = new PrivacyTransformer.Report();
-        var suspect = violations.Where(v => v.Property is not null).Select(v => v.Property!.Split('.', '[')[0]).ToHashSet();
         var properties = _privacy.Transform(e.Properties, def, e.Environment ?? _defaultEnvironment, forQuarantine: true, report, e.AlreadyTransformed, suspect);
-        var payload = QuarantinePayload.Write(e, properties, report.Transformed);
+        var payload = QuarantinePayload.Write(e, properties, report.Transformed, unvetted);
         if (Encoding.UTF8.GetByteCount(payload) > _options.MaxEventBytes)
             payload = QuarantinePayload.Write(e, "{}", []); // too large to keep whole; the envelope still identifies it
         return new PipelineOutcome.Quarantined(new QuarantinedEvent

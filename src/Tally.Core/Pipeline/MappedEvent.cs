@@ -25,6 +25,8 @@ public sealed class MappedEvent
     public List<string> DroppedContext { get; } = [];
     /// <summary>Properties whose values are already privacy-transformed (a quarantined event being replayed).</summary>
     public HashSet<string>? AlreadyTransformed { get; set; }
+    /// <summary>Of those, the ones hashed only because no plan declared them when the event was quarantined.</summary>
+    public HashSet<string>? Unvetted { get; set; }
     /// <summary>Problems the transport found before the plan was consulted (e.g. bytes that were not UTF-8).</summary>
     public List<Tally.Core.Events.Violation> IngestViolations { get; } = [];
     /// <summary>Size of the payload as received, in bytes.</summary>

@@ -11,7 +11,7 @@ namespace Tally.Core.Pipeline;
 /// </summary>
 public static class QuarantinePayload
 {
-    public static string Write(MappedEvent e, string propertiesJson, IReadOnlyList<string> transformed)
+    public static string Write(MappedEvent e, string propertiesJson, IReadOnlyList<string> transformed, IReadOnlyList<string>? unvetted = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
@@ -29,6 +29,13 @@ public static class QuarantinePayload
             Str(w, "source", e.Source);
             Str(w, "previousId", e.PreviousId);
             w.WriteNumber("count", e.Count);
+            if (unvetted is { Count: > 0 })
+            {
+                // Hashed only because nothing declared them: a replay must not take these hashes for the values.
+                w.WriteStartArray("unvetted");
+                foreach (var u in unvetted.Distinct()) w.WriteStringValue(u);
+                w.WriteEndArray();
+            }
             w.WritePropertyName("properties");
             w.WriteRawValue(propertiesJson, skipInputValidation: true);
             w.WriteStartArray("transformed");
@@ -69,6 +76,8 @@ public static class QuarantinePayload
             foreach (var p in props.EnumerateObject()) m.Properties[p.Name] = p.Value;
         if (root.TryGetProperty("transformed", out var t) && t.ValueKind == JsonValueKind.Array)
             foreach (var x in t.EnumerateArray()) if (x.GetString() is { } name) m.AlreadyTransformed.Add(name);
+        if (root.TryGetProperty("unvetted", out var u) && u.ValueKind == JsonValueKind.Array)
+            foreach (var x in u.EnumerateArray()) if (x.GetString() is { } name) (m.Unvetted ??= []).Add(name);
         return m;
     }
 

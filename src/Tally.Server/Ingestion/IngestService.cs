@@ -44,12 +44,6 @@ public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writ
                     mapped.IngestViolations.Add(new Violation("invalid_utf8", "the event held bytes that are not UTF-8; they were replaced by U+FFFD"));
                 outcome = pipeline.Process(mapped, ctx);
             }
-            // An opt-out is honoured from the moment it is received, even when the event carrying it failed the plan.
-            if (outcome.OptOut is { } optOut && mapped is not null)
-            {
-                if (mapped.UserId is { } u) optOuts.Add((u, optOut, ctx.ReceivedAt));
-                if (mapped.AnonymousId is { } an) optOuts.Add((an, optOut, ctx.ReceivedAt));
-            }
             switch (outcome)
             {
                 case PipelineOutcome.Accepted a:
@@ -65,6 +59,14 @@ public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writ
                     dropped++;
                     metrics.Dropped(d.Reason);
                     break;
+            }
+            // Persisted whatever became of the event: the pipeline already applies the change in memory, and a
+            // restart must not forget an opt-out carried by an event that was itself dropped or quarantined.
+            // A plan that holds no identifiers (seed 004) keeps none in its opt-out records either.
+            if (outcome.OptOut is { } o && mapped is not null && pipeline.Plan.Identity.Identifiers)
+            {
+                if (mapped.UserId is { } u) optOuts.Add((u, o, ctx.ReceivedAt));
+                if (mapped.AnonymousId is { } an) optOuts.Add((an, o, ctx.ReceivedAt));
             }
         }
 
