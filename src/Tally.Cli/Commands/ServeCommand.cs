@@ -17,7 +17,7 @@ public static class ServeCommand
     {
         var plan = new Option<FileInfo>("--plan") { Description = "The tracking plan to enforce.", Required = true };
         var data = new Option<DirectoryInfo>("--data") { Description = "Data directory for the embedded store.", DefaultValueFactory = _ => new DirectoryInfo("tally-data") };
-        var store = new Option<string?>("--store") { Description = "Store URI: sqlite://PATH (default: DATA/tally.db)." };
+        var store = new Option<string?>("--store") { Description = "Store URI: sqlite://PATH (default: DATA/tally.db) or clickhouse://HOST:PORT/DATABASE." };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var cmd = new Command("serve", "Run the collector (Segment-compatible) and the query API.\nExample: tally serve --plan plans/aurora-concierge.yaml --data ./tally-data");
         cmd.Options.Add(plan);
