@@ -83,11 +83,15 @@ internal sealed class ClickHouseHttp : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    /// <summary>The query goes in the URL and each table is a file field named after it, described by URL parameters.</summary>
+    /// <summary>
+    /// Each table is a file field named after it, described by URL parameters. The query is a form field rather than a
+    /// URL parameter, so a long query (analytics SQL runs to many kilobytes) meets no URL length limit; 18.16 and current
+    /// releases both read <c>query</c> from a multipart form.
+    /// </summary>
     private HttpRequestMessage WithExternalTables(string sql, ExternalTable[] tables)
     {
-        var url = new StringBuilder(Url(inDatabase: true, query: sql).AbsoluteUri);
-        var form = new MultipartFormDataContent();
+        var url = new StringBuilder(Url(inDatabase: true, query: null).AbsoluteUri);
+        var form = new MultipartFormDataContent { { new StringContent(sql, Encoding.UTF8), "query" } };
         foreach (var table in tables)
         {
             url.Append('&').Append(table.Name).Append("_structure=").Append(Uri.EscapeDataString(table.Structure))

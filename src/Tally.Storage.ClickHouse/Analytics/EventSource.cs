@@ -1,0 +1,91 @@
+using Tally.Core.Plans;
+using Tally.Storage.ClickHouse.Sql;
+
+namespace Tally.Storage.ClickHouse.Analytics;
+
+/// <summary>
+/// The events one analytics query reads, one row each, as a subquery: the expressions the query needs from each row
+/// (timestamp <c>t</c>, occurrences <c>c</c>, filter matches, property values) and the row's <c>actor</c> for the unit,
+/// '' when it has none. Rows come from one environment and the time span and names the query's rules can reach, which
+/// the <c>(name, ts)</c> sort key narrows down.
+/// </summary>
+/// <remarks>
+/// The actor follows <c>IdentityGraph.ActorKey</c>: the session id; the anonymous id, else the user id; or for the user
+/// unit the person of the user id, else of the anonymous id, looked up in <see cref="IdentityMap"/>'s table with a
+/// LEFT JOIN (an id no link mentions is its own person).
+/// </remarks>
+internal sealed class EventSource
+{
+    private readonly string _environment;
+    private readonly CountingUnit _unit;
+    private readonly List<string> _where = [];
+
+    public EventSource(string environment, CountingUnit unit)
+    {
+        _environment = environment;
+        _unit = unit;
+        Properties = new PropertySql(Stages);
+    }
+
+    /// <summary>The levels of row-wise expressions; property reading uses the lower ones.</summary>
+    public StagedSelect Stages { get; } = new();
+
+    /// <summary>
+    /// Expressions over one stored event: <c>t</c> (its timestamp), <c>c</c> (its count), <c>name</c>, and the
+    /// properties' values (<see cref="Properties"/>).
+    /// </summary>
+    public SelectList Select => Stages[StagedSelect.Top];
+
+    public PropertySql Properties { get; }
+
+    /// <summary>Does the query need <see cref="IdentityMap"/>'s table?</summary>
+    public bool NeedsIdentities => _unit == CountingUnit.User;
+
+    /// <summary>Keeps only the events for which <paramref name="condition"/> (over columns of <c>events</c>) holds.</summary>
+    public EventSource Where(string? condition)
+    {
+        if (condition is not null)
+        {
+            _where.Add(condition);
+        }
+
+        return this;
+    }
+
+    /// <summary>Events with <paramref name="from"/> ≤ ts ≤ <paramref name="toInclusive"/>.</summary>
+    public EventSource Between(long from, long toInclusive) =>
+        Where($"ts >= {SqlLiteral.Int64(from)} AND ts <= {SqlLiteral.Int64(toInclusive)}");
+
+    /// <summary>Events in the half-open range [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    public EventSource InRange(long from, long to) =>
+        Where($"ts >= {SqlLiteral.Int64(from)} AND ts < {SqlLiteral.Int64(to)}");
+
+    public string Matches(EventFilter filter) => FilterSql.Matches(filter, Properties);
+
+    public override string ToString()
+    {
+        var actorInput = _unit switch
+        {
+            CountingUnit.Session => "session_id",
+            CountingUnit.Anonymous => "if(anonymous_id != '', anonymous_id, user_id)",
+            CountingUnit.User => "if(user_id != '', user_id, anonymous_id)",
+            _ => "''",
+        };
+        var conditions = _where.Prepend($"environment = {SqlLiteral.String(_environment)}");
+        var rows = Stages.Sql($"ts AS t, count AS c, name, {actorInput} AS actor_in", $"events\nWHERE {string.Join(" AND ", conditions)}");
+        return _unit == CountingUnit.User
+            ? $"""
+              SELECT *, if(actor_to != '', actor_to, actor_in) AS actor
+              FROM (
+              {rows}
+              )
+              ANY LEFT JOIN (SELECT from_id AS actor_in, user AS actor_to FROM {IdentityMap.TableName}) USING actor_in
+              """
+            : $"""
+              SELECT *, actor_in AS actor
+              FROM (
+              {rows}
+              )
+              """;
+    }
+}
