@@ -40,7 +40,7 @@ public static class DemoCommand
         return cmd;
     }
 
-    private static IAnsiConsole Console()
+    private static IAnsiConsole CreateConsole()
     {
         // Bound to the current Console.Out (tests and pipes swap it); a pipe gets room for whole rows instead of 80 columns.
         var piped = System.Console.IsOutputRedirected;
@@ -99,7 +99,7 @@ public static class DemoCommand
             Directory.CreateDirectory(directory);
         }
 
-        var console = Console();
+        var console = CreateConsole();
         var report = new DemoReport(console);
         try
         {
@@ -163,7 +163,6 @@ public static class DemoCommand
             Sent = traffic.Events.Count,
             Requests = requests,
             SendTime = clock.Elapsed,
-            Valid = traffic.Count(EventIntent.Valid),
             Invalid = traffic.Count(EventIntent.Invalid),
             AfterOptOut = traffic.Count(EventIntent.AfterOptOut),
             OptOuts = traffic.Events.Count(e => e.OptOut),

@@ -9,8 +9,7 @@ public sealed record DemoSummary
     public int Sent { get; init; }
     public int Requests { get; init; }
     public TimeSpan SendTime { get; init; }
-    /// <summary>Events generated valid, spoiled on purpose, sent after an opt-out, and carrying planted personal data.</summary>
-    public int Valid { get; init; }
+    /// <summary>Events spoiled on purpose, sent after an opt-out, opt-outs, and events carrying planted personal data.</summary>
     public int Invalid { get; init; }
     public int AfterOptOut { get; init; }
     public int OptOuts { get; init; }

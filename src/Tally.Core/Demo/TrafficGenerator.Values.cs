@@ -35,7 +35,6 @@ public sealed partial class TrafficGenerator
             if (Eval(spec.Value, pd, state, at, d.LoggedIn) is not { } value) continue;
             values.Add((spec.Name, value));
             have.Add(spec.Name);
-            NotePlanted(pd, value, state);
         }
         foreach (var name in def.Required)
         {
@@ -43,7 +42,6 @@ public sealed partial class TrafficGenerator
             if (_plan.ResolveProperty(def, name) is not { } pd || Auto(pd, state, at) is not { } value) continue;
             values.Add((name, value));
             have.Add(name);
-            NotePlanted(pd, value, state);
         }
         if (_plan.Identity.OptOutProperty is { } flag && def.Declares(flag))
         {
@@ -53,11 +51,29 @@ public sealed partial class TrafficGenerator
         return values;
     }
 
-    /// <summary>Raw values sent under a property whose policy transforms them: the store must never hold them as sent.</summary>
-    private static void NotePlanted(PropertyDefinition? pd, JsonNode value, FlowState state)
+    /// <summary>
+    /// Remembers the raw values a finished payload carries under properties whose policy transforms them (hash,
+    /// length, drop, ip): the store must never hold them as sent. Read from the payload as sent, after any spoiling,
+    /// so a value that was replaced or removed on the way is not counted.
+    /// </summary>
+    private void NotePlanted(JsonObject root, EventDefinition def, FlowState state)
     {
-        if (pd is null || pd.Privacy is PrivacyPolicy.Allow or PrivacyPolicy.Day) return;
-        if (value is JsonValue v && v.TryGetValue<string>(out var s) && s.Length >= 8) state.Planted.Add(s);
+        foreach (var name in def.AllPropertyNames)
+        {
+            if (_plan.ResolveProperty(def, name) is { } pd && JsonPath.Get(root, PathOf(name)) is { } value) Note(pd, value, state.Planted);
+        }
+    }
+
+    private static void Note(PropertyDefinition pd, JsonNode value, HashSet<string> planted)
+    {
+        if (pd.Type == PropertyType.Object && value is JsonObject obj)
+        {
+            foreach (var (field, v) in obj)
+                if (pd.FindNested(field) is { } nested && v is not null) Note(nested, v, planted);
+            return;
+        }
+        if (pd.Privacy is PrivacyPolicy.Allow or PrivacyPolicy.Day) return;
+        if (value is JsonValue s && s.TryGetValue<string>(out var text) && text.Length >= 8) planted.Add(text);
     }
 
     /// <summary>Draws one value; null when the spec yields nothing (an id the actor does not have).</summary>
@@ -92,11 +108,7 @@ public sealed partial class TrafficGenerator
                 {
                     if (!rng.Chance(f.Value.Presence)) continue;
                     var nested = pd?.FindNested(f.Name);
-                    if (Eval(f.Value, nested, state, at, loggedIn) is { } fv)
-                    {
-                        obj[f.Name] = fv;
-                        NotePlanted(nested, fv, state);
-                    }
+                    if (Eval(f.Value, nested, state, at, loggedIn) is { } fv) obj[f.Name] = fv;
                 }
                 return obj;
             case ActorSpec a:

@@ -216,6 +216,7 @@ public sealed partial class TrafficGenerator
         }
         if (_profile.Pii is { Share: > 0 } mix && rng.Chance(mix.Share))
             pii = PlantPersonalData(root, def, rng.Pick(mix.Kinds), state);
+        NotePlanted(root, def, state);
         var name = fault == InvalidKinds.UnknownEvent ? JsonPath.Get(root, _env.Event)!.GetValue<string>() : def.Name;
         return new GeneratedEvent(root.ToJsonString(), name, _dayTimestamps ? at.UtcDateTime.Date : at, intent, fault, pii, state.Number, d.IsOptOut);
     }
