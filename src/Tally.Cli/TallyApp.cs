@@ -12,6 +12,7 @@ public static class TallyApp
         root.Subcommands.Add(PlanCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(QuarantineCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
         return root;
     }
