@@ -19,6 +19,7 @@ public static class TallyApp
         root.Subcommands.Add(AttributionCommand.Build());
         root.Subcommands.Add(JourneysCommand.Build());
         root.Subcommands.Add(CountsCommand.Build());
+        root.Subcommands.Add(DemoCommand.Build());
         return root;
     }
 
