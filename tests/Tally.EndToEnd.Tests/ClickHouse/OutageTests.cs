@@ -26,7 +26,7 @@ public sealed class OutageTests
     private sealed record Attempt(Phase Phase, SegmentBatch Batch, bool Acknowledged, string Outcome);
 
     [Theory]
-    //[InlineData("SIGTERM")]
+    [InlineData("SIGTERM")]
     [InlineData("SIGKILL")]
     public async Task Events_acknowledged_while_ClickHouse_is_down_reach_it_exactly_once_when_it_is_back(string stop)
     {

@@ -226,6 +226,9 @@ public sealed class ClickHouseProcess : IAsyncDisposable
               <default_database>default</default_database>
               <mark_cache_size>268435456</mark_cache_size>
               <max_concurrent_queries>100</max_concurrent_queries>
+              <!-- On SIGTERM the server waits for open keep-alive connections to go idle (10 s by default), and a busy
+                   client's never do: a short timeout keeps a graceful stop in a test to seconds. -->
+              <keep_alive_timeout>1</keep_alive_timeout>
               {ExtraXml}
             </yandex>
             """);
