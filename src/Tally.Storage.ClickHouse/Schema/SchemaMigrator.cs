@@ -23,7 +23,8 @@ internal static class SchemaMigrator
     /// <summary>
     /// Brings the database up to the newest version, in the sharded layout when <paramref name="cluster"/> is given:
     /// each migration's local tables on every node first, then the entry node's tables. Versions are recorded on the
-    /// entry node only; every statement is <c>IF NOT EXISTS</c>, so a node that missed one gets it on the next start.
+    /// entry node only, after a migration ran everywhere; every statement is <c>IF NOT EXISTS</c>, so a migration cut
+    /// short on some node is run again whole on the next start.
     /// </summary>
     public static async Task<IReadOnlyList<int>> MigrateAsync(ClickHouseHttp http, ClusterNodes? cluster, CancellationToken ct)
     {
@@ -31,6 +32,11 @@ internal static class SchemaMigrator
         foreach (var node in nodes)
         {
             await node.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {SqlLiteral.Identifier(node.Database)}", ct, inDatabase: false).ConfigureAwait(false);
+        }
+
+        if (cluster is not null)
+        {
+            await CheckClusterAsync(http, cluster, nodes.Count, ct).ConfigureAwait(false);
         }
 
         await http.ExecuteAsync("""
@@ -76,15 +82,16 @@ internal static class SchemaMigrator
 
         if (cluster is not null)
         {
-            await CheckClusterAsync(http, cluster, nodes.Count, ct).ConfigureAwait(false);
+            // Reads every shard's local table: a shard without it (a node missing from ?nodes=) answers with an error naming it.
+            await http.QueryAsync("SELECT count() FROM seen_ids", 1, ct).ConfigureAwait(false);
         }
 
         return applied;
     }
 
     /// <summary>
-    /// Fails at start, with what to do, when the cluster is unknown to the entry node, has more shards than the store
-    /// was given nodes for, or a shard lacks the local tables: otherwise the first write would fail instead.
+    /// Fails at start, with what to do, when the cluster is unknown to the entry node or has more shards than the store
+    /// was given nodes for: otherwise the first write would fail instead, with a less helpful message.
     /// </summary>
     private static async Task CheckClusterAsync(ClickHouseHttp http, ClusterNodes cluster, int nodes, CancellationToken ct)
     {
@@ -101,9 +108,6 @@ internal static class SchemaMigrator
             throw new ClickHouseException(
                 $"Cluster '{cluster.Name}' has {shards} shards but the store was given {nodes} nodes: list every shard's HTTP address in ?nodes=.");
         }
-
-        // Reads every shard's local table: a shard without it answers with an error naming the table.
-        await http.QueryAsync("SELECT count() FROM seen_ids", 1, ct).ConfigureAwait(false);
     }
 
     private static List<Migration> Load()
