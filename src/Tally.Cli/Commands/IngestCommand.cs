@@ -53,7 +53,7 @@ public static class IngestCommand
             if (parse.GetValue(backfill)) options = options with { MaxPastAge = BackfillMaxPastAge };
             var pipeline = new EventPipeline(opened.Plan, options, optOuts);
             await using var writer = new GroupCommitWriter(store);
-            var ingest = new IngestService(pipeline, writer, store, new TallyMetrics(), NullLogger<IngestService>.Instance);
+            var ingest = new IngestService(pipeline, writer, new TallyMetrics(), NullLogger<IngestService>.Instance);
             var runId = "ingest-" + Guid.NewGuid().ToString("N");
 
             var totals = new List<(string File, Tally Tally)>();
