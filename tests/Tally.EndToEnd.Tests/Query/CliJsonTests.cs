@@ -59,5 +59,23 @@ public sealed class CliJsonTests(QueryServer fixture) : IClassFixture<QueryServe
         Assert.Empty(cli.Out);
     }
 
+    [Fact]
+    public async Task A_data_directory_without_a_store_is_refused_rather_than_answered_with_zeros()
+    {
+        var empty = Directory.CreateTempSubdirectory("tally-empty-").FullName;
+        try
+        {
+            var cli = await CapturedRun.Tally("counts", "--plan", fixture.PlanPath, "--data", empty, "--json");
+
+            Assert.Equal(1, cli.ExitCode);
+            Assert.Contains("no store", cli.Error);
+            Assert.Empty(Directory.GetFileSystemEntries(empty));
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
     private string[] StoreArgs() => ["--plan", fixture.PlanPath, "--data", fixture.Server.DataDirectory];
 }
