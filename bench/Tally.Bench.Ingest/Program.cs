@@ -15,6 +15,7 @@ var seconds = int.Parse(argsMap.GetValueOrDefault("seconds", "10"));
 var connections = int.Parse(argsMap.GetValueOrDefault("connections", "8"));
 var batchSize = int.Parse(argsMap.GetValueOrDefault("batch", "100"));
 var rate = int.Parse(argsMap.GetValueOrDefault("rate", "2000"));
+var ack = argsMap.GetValueOrDefault("ack", "store") == "spool" ? AckMode.Spool : AckMode.Store;
 var planPath = argsMap.GetValueOrDefault("plan", FindRepoFile("plans/aurora-concierge.yaml"));
 
 var dir = Directory.CreateTempSubdirectory("tally-bench-");
@@ -28,11 +29,13 @@ var app = await TallyServer.BuildAsync(new TallyServerOptions
     HashSalt = Encoding.UTF8.GetBytes("bench-salt"),
     Keys = [new ApiKey("bench", Role.Writer)],
     Urls = $"http://127.0.0.1:{port}",
+    Ack = ack,
+    SpoolDirectory = Path.Combine(dir.FullName, "spool"),
 });
 await app.StartAsync();
 var baseUri = new Uri($"http://127.0.0.1:{port}");
 Console.WriteLine($"# Tally ingest benchmark  {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z  {Environment.ProcessorCount} cores  {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-Console.WriteLine($"plan {plan.Name}, store SQLite (WAL, synchronous=FULL), {connections} connections, batches of {batchSize}, {seconds}s");
+Console.WriteLine($"plan {plan.Name}, store SQLite (WAL, synchronous=FULL), ack after {(ack == AckMode.Spool ? "spool fsync" : "store commit")}, {connections} connections, batches of {batchSize}, {seconds}s");
 
 // Phase 1: throughput with batches.
 using (var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections })
@@ -55,6 +58,10 @@ using (var http = new HttpClient(handler) { BaseAddress = baseUri })
     Console.WriteLine($"single events at {rate}/s: p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms ({latencies.Count} requests)");
 }
 
+var drainStart = Stopwatch.StartNew();
+var depth = await ReadDepth(baseUri);
+while (depth > 0 && drainStart.Elapsed < TimeSpan.FromMinutes(5)) { await Task.Delay(100); depth = await ReadDepth(baseUri); }
+if (ack == AckMode.Spool) Console.WriteLine($"spool drained to the store {drainStart.Elapsed.TotalSeconds:F1}s after the load stopped");
 await app.StopAsync();
 await store.DisposeAsync();
 dir.Delete(recursive: true);
@@ -108,6 +115,14 @@ static async Task<List<double>> RunSingles(HttpClient http, int rate, int second
     }
     await Task.WhenAll(tasks);
     return [.. latencies];
+}
+
+static async Task<double> ReadDepth(Uri baseUri)
+{
+    using var http = new HttpClient { BaseAddress = baseUri };
+    var text = await http.GetStringAsync("/metrics");
+    var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("analytics_spool_depth ", StringComparison.Ordinal));
+    return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
 }
 
 static double P(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];

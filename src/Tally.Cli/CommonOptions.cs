@@ -9,7 +9,7 @@ public sealed class CommonOptions
 {
     public Option<FileInfo> Plan { get; } = new("--plan") { Description = "The tracking plan.", Required = true };
     public Option<DirectoryInfo> Data { get; } = new("--data") { Description = "Data directory of the embedded store.", DefaultValueFactory = _ => new DirectoryInfo("tally-data") };
-    public Option<string?> Store { get; } = new("--store") { Description = "Store URI: sqlite://PATH (default: DATA/tally.db)." };
+    public Option<string?> Store { get; } = new("--store") { Description = "Store URI: sqlite://PATH (default: DATA/tally.db) or clickhouse://HOST:PORT/DATABASE." };
 
     public void AddTo(Command cmd)
     {

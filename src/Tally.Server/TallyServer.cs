@@ -32,8 +32,24 @@ public static class TallyServer
         else builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
 
         var metrics = new TallyMetrics();
-        var writer = new GroupCommitWriter(options.Store);
-        metrics.Gauges["analytics_data_freshness_seconds"] = () => writer.OldestPendingSeconds;
+        IBatchSink writer;
+        var shipFailures = new long[1];
+        if (options.Ack == AckMode.Spool)
+        {
+            var spool = new SpoolWriter(options.SpoolDirectory ?? throw new ArgumentException("spool acknowledgement needs a spool directory"), options.Store)
+            {
+                OnShipped = (result, _) => { foreach (var o in result.Events) if (o == Tally.Core.Storage.WriteOutcome.Duplicate) metrics.Dropped(DropReasons.Duplicate); },
+                OnShipFailure = _ => Interlocked.Increment(ref shipFailures[0]),
+            };
+            metrics.Gauges["analytics_spool_ship_failures"] = () => Interlocked.Read(ref shipFailures[0]);
+            metrics.Gauges["analytics_spool_depth"] = () => spool.Depth;
+            writer = spool;
+        }
+        else
+        {
+            writer = new GroupCommitWriter(options.Store);
+        }
+        metrics.Gauges["analytics_data_freshness_seconds"] = () => writer.FreshnessSeconds;
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(options.Store);
         builder.Services.AddSingleton(metrics);

@@ -8,4 +8,6 @@ public enum WriteOutcome
     Duplicate,
     /// <summary>Aggregate-only: counted in the roll-up, no raw row.</summary>
     Counted,
+    /// <summary>Durable in the collector's local spool; the shipper writes it to the store (and deduplicates) shortly.</summary>
+    Spooled,
 }

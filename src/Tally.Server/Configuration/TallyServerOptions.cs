@@ -23,6 +23,18 @@ public sealed record TallyServerOptions
     public PipelineOptions Pipeline => new() { HashSalt = HashSalt, MaxFutureSkew = MaxFutureSkew, MaxPastAge = MaxPastAge };
     public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromHours(1);
     public TimeSpan MaxPastAge { get; init; } = TimeSpan.FromDays(365);
+    /// <summary>
+    /// Where a 2xx is given: after the store commit (the default for the embedded store), or after the fsync of the
+    /// local spool under <see cref="SpoolDirectory"/> (the default for ClickHouse: the collector stays up when the store is not).
+    /// </summary>
+    public AckMode Ack { get; init; } = AckMode.Store;
+    public string? SpoolDirectory { get; init; }
     /// <summary>Origins allowed by CORS; <c>*</c> by default, since browser SDKs run on customers' sites.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = ["*"];
+}
+
+public enum AckMode
+{
+    Store,
+    Spool,
 }

@@ -12,7 +12,7 @@ namespace Tally.Server.Ingestion;
 /// Runs a request's events through the pipeline, writes accepted and quarantined events in one group-committed
 /// batch, and counts every outcome. Logs carry names, counts and codes only, never property values.
 /// </summary>
-public sealed class IngestService(EventPipeline pipeline, GroupCommitWriter writer, IEventStore store, TallyMetrics metrics, ILogger<IngestService> log)
+public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, IEventStore store, TallyMetrics metrics, ILogger<IngestService> log)
 {
     public EventPipeline Pipeline => pipeline;
 

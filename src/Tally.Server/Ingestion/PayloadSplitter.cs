@@ -106,7 +106,8 @@ public static class PayloadSplitter
     /// <summary>Position only: JsonException messages can quote the input, which may be personal data.</summary>
     private static string Describe(JsonException e) => $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}";
 
-    private static int RawSize(JsonElement e) => e.GetRawText().Length;
+    /// <summary>The element's size in bytes as sent, read from the document without copying it.</summary>
+    private static int RawSize(JsonElement e) => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e).Length;
 
     private static bool IsNdjson(ReadOnlySpan<byte> b)
     {

@@ -9,7 +9,7 @@ namespace Tally.Server.Writing;
 /// a single store transaction (one fsync for many requests) and then completes each request's task with its own
 /// outcomes. A request is answered only after its commit, so a 2xx always means durably stored.
 /// </summary>
-public sealed class GroupCommitWriter : IAsyncDisposable
+public sealed class GroupCommitWriter : IBatchSink
 {
     private sealed record Pending(WriteBatch Batch, TaskCompletionSource<WriteResult> Done, DateTimeOffset EnqueuedAt);
 
@@ -24,6 +24,8 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         _store = store;
         _loop = Task.Run(RunAsync);
     }
+
+    public double FreshnessSeconds => OldestPendingSeconds;
 
     /// <summary>Seconds the oldest waiting batch has waited; 0 when nothing waits.</summary>
     public double OldestPendingSeconds

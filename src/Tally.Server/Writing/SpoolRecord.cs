@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using Tally.Core.Events;
+
+namespace Tally.Server.Writing;
+
+/// <summary>One request's batch as the spool keeps it.</summary>
+public sealed record SpoolRecord(IReadOnlyList<CollectedEvent> Events, IReadOnlyList<QuarantinedEvent> Quarantined, IReadOnlyList<IdentityLink> Links);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SpoolRecord))]
+internal sealed partial class SpoolJson : JsonSerializerContext;

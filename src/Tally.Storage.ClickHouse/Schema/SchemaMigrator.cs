@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Reflection;
+using Tally.Storage.ClickHouse.Http;
+using Tally.Storage.ClickHouse.Sql;
+
+namespace Tally.Storage.ClickHouse.Schema;
+
+/// <summary>
+/// Creates the database and applies the embedded <c>Schema/NNN_name.sql</c> scripts in order, recording each in
+/// <c>schema_version</c>. ClickHouse has no transactional DDL, so every statement is <c>IF NOT EXISTS</c>: a crash
+/// mid-script leaves a database the next start finishes, and two stores starting at once only record a version twice.
+/// </summary>
+internal static class SchemaMigrator
+{
+    private const string ResourcePrefix = "Tally.Storage.ClickHouse.Schema.";
+
+    /// <summary>Every embedded migration, lowest version first.</summary>
+    public static IReadOnlyList<Migration> All { get; } = Load();
+
+    /// <summary>Brings the database up to the newest version; returns the versions it applied.</summary>
+    public static Task<IReadOnlyList<int>> MigrateAsync(ClickHouseHttp http, CancellationToken ct) => MigrateAsync(http, null, ct);
+
+    /// <summary>
+    /// Brings the database up to the newest version, in the sharded layout when <paramref name="cluster"/> is given:
+    /// each migration's local tables on every node first, then the entry node's tables. Versions are recorded on the
+    /// entry node only, after a migration ran everywhere; every statement is <c>IF NOT EXISTS</c>, so a migration cut
+    /// short on some node is run again whole on the next start.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(ClickHouseHttp http, ClusterNodes? cluster, CancellationToken ct)
+    {
+        var nodes = cluster is null ? [http] : (IReadOnlyList<ClickHouseHttp>)[http, .. cluster.Others];
+        foreach (var node in nodes)
+        {
+            await node.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {SqlLiteral.Identifier(node.Database)}", ct, inDatabase: false).ConfigureAwait(false);
+        }
+
+        if (cluster is not null)
+        {
+            await CheckClusterAsync(http, cluster, nodes.Count, ct).ConfigureAwait(false);
+        }
+
+        await http.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS schema_version (
+                version    UInt32,
+                name       String,
+                applied_at Int64
+            ) ENGINE = MergeTree
+            ORDER BY version
+            """, ct).ConfigureAwait(false);
+
+        var rows = await http.QueryAsync("SELECT DISTINCT version FROM schema_version", 1, ct).ConfigureAwait(false);
+        var done = rows.Select(r => (int)TabSeparated.Int64(r[0])).ToHashSet();
+        var applied = new List<int>();
+        foreach (var migration in All)
+        {
+            if (done.Contains(migration.Version))
+            {
+                continue;
+            }
+
+            var (perNode, entry) = cluster is null
+                ? ((IReadOnlyList<string>)[], migration.Statements)
+                : ShardedSchema.Split(migration, cluster.Name, http.Database);
+            foreach (var node in nodes)
+            {
+                foreach (var statement in perNode)
+                {
+                    await node.ExecuteAsync(statement, ct).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var statement in entry)
+            {
+                await http.ExecuteAsync(statement, ct).ConfigureAwait(false);
+            }
+
+            await http.ExecuteAsync(
+                $"INSERT INTO schema_version (version, name, applied_at) VALUES ({migration.Version}, {SqlLiteral.String(migration.Name)}, {SqlLiteral.Int64(UnixTime.ToMs(DateTimeOffset.UtcNow))})",
+                ct).ConfigureAwait(false);
+            applied.Add(migration.Version);
+        }
+
+        if (cluster is not null)
+        {
+            // Reads every shard's local table: a shard without it (a node missing from ?nodes=) answers with an error naming it.
+            await http.QueryAsync("SELECT count() FROM seen_ids", 1, ct).ConfigureAwait(false);
+        }
+
+        return applied;
+    }
+
+    /// <summary>
+    /// Fails at start, with what to do, when the cluster is unknown to the entry node or has more shards than the store
+    /// was given nodes for: otherwise the first write would fail instead, with a less helpful message.
+    /// </summary>
+    private static async Task CheckClusterAsync(ClickHouseHttp http, ClusterNodes cluster, int nodes, CancellationToken ct)
+    {
+        var shards = TabSeparated.Int64((await http.QueryAsync(
+            $"SELECT uniqExact(shard_num) FROM system.clusters WHERE cluster = {SqlLiteral.String(cluster.Name)}", 1, ct).ConfigureAwait(false))[0][0]);
+        if (shards == 0)
+        {
+            throw new ClickHouseException(
+                $"ClickHouse at {http.BaseUri} has no cluster '{cluster.Name}' in its remote_servers config (see docs/scale-out.md).");
+        }
+
+        if (shards > nodes)
+        {
+            throw new ClickHouseException(
+                $"Cluster '{cluster.Name}' has {shards} shards but the store was given {nodes} nodes: list every shard's HTTP address in ?nodes=.");
+        }
+    }
+
+    private static List<Migration> Load()
+    {
+        var assembly = typeof(SchemaMigrator).Assembly;
+        var migrations = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var name = resource[ResourcePrefix.Length..^".sql".Length];
+            var underscore = name.IndexOf('_', StringComparison.Ordinal);
+            if (underscore <= 0 || !int.TryParse(name.AsSpan(0, underscore), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                throw new InvalidOperationException($"Schema script '{name}.sql' must be named NNN_description.sql.");
+            }
+
+            migrations.Add(new Migration(version, name, SqlScript.Statements(ReadResource(assembly, resource))));
+        }
+
+        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
+        for (var i = 1; i < migrations.Count; i++)
+        {
+            if (migrations[i].Version == migrations[i - 1].Version)
+            {
+                throw new InvalidOperationException($"Two schema scripts share version {migrations[i].Version}.");
+            }
+        }
+
+        return migrations;
+    }
+
+    private static string ReadResource(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource)
+            ?? throw new InvalidOperationException($"Embedded schema script '{resource}' is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
