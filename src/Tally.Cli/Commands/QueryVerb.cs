@@ -22,6 +22,13 @@ internal static class QueryVerb
     {
         var (range, rangeError) = QueryRange.Parse(parse.GetValue(options.From), parse.GetValue(options.To), DateTimeOffset.UtcNow);
         if (rangeError is not null) return Refused(verb, rangeError);
+        // Opening a store creates it: a mistyped --data would answer zeros from a new, empty file.
+        var defaultFile = Path.Combine(parse.GetValue(common.Data)!.FullName, "tally.db");
+        if (string.IsNullOrEmpty(parse.GetValue(common.Store)) && !File.Exists(defaultFile))
+        {
+            Console.Error.WriteLine($"tally {verb}: no store at {defaultFile} (pass the --data directory of tally serve or tally ingest)");
+            return 1;
+        }
         if (await common.OpenAsync(parse) is not { } opened) return 1;
         await using var store = opened.Store;
         var environment = parse.GetValue(options.Environment) ?? SqliteEventStore.DefaultEnvironment;
