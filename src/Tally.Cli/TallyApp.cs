@@ -12,6 +12,14 @@ public static class TallyApp
         root.Subcommands.Add(PlanCommand.Build());
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(QuarantineCommand.Build());
+        root.Subcommands.Add(ExportCommand.Build());
+        root.Subcommands.Add(IngestCommand.Build());
+        root.Subcommands.Add(FunnelCommand.Build());
+        root.Subcommands.Add(KpiCommand.Build());
+        root.Subcommands.Add(AttributionCommand.Build());
+        root.Subcommands.Add(JourneysCommand.Build());
+        root.Subcommands.Add(CountsCommand.Build());
+        root.Subcommands.Add(DemoCommand.Build());
         return root;
     }
 

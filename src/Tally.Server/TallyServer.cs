@@ -80,6 +80,7 @@ public static class TallyServer
         app.UseCors();
         CollectorEndpoints.Map(app);
         QuarantineEndpoints.Map(app);
+        QueryEndpoints.Map(app);
         app.MapGet("/healthz", () => Results.Json(new HealthBody("ok", options.Plan.Name, options.Plan.Version), TallyServerJson.Default.HealthBody));
         app.MapGet("/metrics", (TallyMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -161,7 +161,7 @@ public sealed partial class SqliteEventStore : IEventStore
         return _writer ?? throw new InvalidOperationException("Call InitializeAsync before using the store.");
     }
 
-    private SqliteConnection OpenRead()
+    internal SqliteConnection OpenRead()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_writer is null)

@@ -41,6 +41,9 @@ public static class PlanLintCommand
     /// <summary>Lints <paramref name="files"/> and writes the report; returns the exit code (1 when any error was found).</summary>
     public static int Run(IReadOnlyList<string> files, string format, TextWriter output, TextWriter error)
     {
+        // `plans/*.yaml` also matches the demo's traffic profiles (NAME.traffic.yaml, docs/demo.md): they are not plans.
+        var profiles = files.Where(f => f.EndsWith(".traffic.yaml", StringComparison.OrdinalIgnoreCase)).ToList();
+        files = [.. files.Except(profiles)];
         var findings = new List<Diagnostic>();
         foreach (var file in files)
         {
@@ -62,7 +65,8 @@ public static class PlanLintCommand
 
         var errors = findings.Count(d => d.Severity == Severity.Error);
         var warnings = findings.Count - errors;
-        error.WriteLine($"{Count(errors, "error")}, {Count(warnings, "warning")} in {Count(files.Count, "plan")}");
+        error.WriteLine($"{Count(errors, "error")}, {Count(warnings, "warning")} in {Count(files.Count, "plan")}"
+            + (profiles.Count > 0 ? $" ({Count(profiles.Count, "traffic profile")} skipped)" : ""));
         return errors > 0 ? 1 : 0;
     }
 

@@ -95,6 +95,9 @@ public static class EnvelopeMapper
     /// <summary>The element at a dotted path, or default when any part is missing.</summary>
     public static JsonElement? Find(JsonElement root, string path)
     {
+        // Most envelope paths are one name: no split, no allocation.
+        if (!path.Contains('.'))
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty(path, out var direct) ? direct : null;
         var cur = root;
         foreach (var part in path.Split('.'))
         {

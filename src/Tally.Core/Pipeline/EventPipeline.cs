@@ -193,6 +193,16 @@ public sealed class EventPipeline
         return links ?? (IReadOnlyList<IdentityLink>)[];
     }
 
+    private bool StricterSomewhere(string name)
+    {
+        var shared = _plan.Properties.First(p => p.Name == name);
+        foreach (var evt in _plan.Events)
+            foreach (var local in evt.Properties)
+                if (local.Name == name && (local.Privacy != shared.Privacy || shared.Sanitized && !local.Sanitized || !local.Export && shared.Export))
+                    return true;
+        return false;
+    }
+
     private PipelineOutcome Quarantine(MappedEvent e, EventDefinition? def, IngestContext ctx, List<Violation> violations)
     {
         // Before writing: a replay must carry the same id, or it would be stored twice.
@@ -205,7 +215,9 @@ public sealed class EventPipeline
         // An unknown event is only ever quarantined. Properties the plan defines at its top level were vetted there,
         // so they keep that policy (and their values can pass a replay once the plan adds the event); the transformer
         // hashes the rest as unvetted, and the payload says which, so a replay never takes those hashes for values.
-        def ??= new EventDefinition { Name = e.Name ?? "", Optional = [.. e.Properties.Keys.Where(k => _plan.Properties.Any(p => p.Name == k))] };
+        // Which event it was is unknown, so a name is kept under its plan-wide definition only when no event defines
+        // it more strictly (seed 001: error_message is sanitized plan-wide but hashed on integration.sync_failed).
+        def ??= new EventDefinition { Name = e.Name ?? "", Optional = [.. e.Properties.Keys.Where(k => _plan.Properties.Any(p => p.Name == k) && !StricterSomewhere(k))] };
         // A value of the wrong shape is of unknown nature (an email typed into an order id): hashed too. An enum or
         // range miss keeps its value, since it has the property's shape and is what a plan fix and replay need.
         var suspect = violations.Where(v => v.Property is not null && v.Code is ViolationCodes.PatternViolation or ViolationCodes.TooLong or ViolationCodes.WrongType)

@@ -9,6 +9,12 @@ public sealed record TallyServerOptions
 {
     public required TrackingPlan Plan { get; init; }
     public required IEventStore Store { get; init; }
+    /// <summary>
+    /// Answers the query API (<c>/v1/funnels</c>, <c>/v1/kpis</c>, …); by default <see cref="Store"/> when it implements
+    /// <see cref="IAnalyticsStore"/>. Without one, query endpoints answer 501.
+    /// </summary>
+    public IAnalyticsStore? Analytics { get; init; }
+    public IAnalyticsStore? AnalyticsStore => Analytics ?? Store as IAnalyticsStore;
     public required byte[] HashSalt { get; init; }
     public IReadOnlyList<ApiKey> Keys { get; init; } = [];
     public string Urls { get; init; } = "http://127.0.0.1:8080";

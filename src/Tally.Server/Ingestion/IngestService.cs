@@ -12,7 +12,7 @@ namespace Tally.Server.Ingestion;
 /// Runs a request's events through the pipeline, writes accepted and quarantined events in one group-committed
 /// batch, and counts every outcome. Logs carry names, counts and codes only, never property values.
 /// </summary>
-public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, IEventStore store, TallyMetrics metrics, ILogger<IngestService> log)
+public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, TallyMetrics metrics, ILogger<IngestService> log)
 {
     public EventPipeline Pipeline => pipeline;
 
@@ -70,7 +70,7 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, IEv
             }
         }
 
-        foreach (var (actor, optedOut, at) in optOuts) await store.SetOptOutAsync(actor, optedOut, at, ct).ConfigureAwait(false);
+        if (optOuts.Count > 0) await writer.RecordOptOutsAsync(optOuts.Select(o => new OptOutChange(o.Actor, o.OptedOut, o.At)).ToList(), ct).ConfigureAwait(false);
         var result = await writer.WriteAsync(new WriteBatch(accepted, quarantined, links)).ConfigureAwait(false);
         int stored = 0, duplicates = 0;
         for (var i = 0; i < accepted.Count; i++)

@@ -32,32 +32,11 @@ public static class PayloadSplitter
 
     public static (Split? Split, IngestError? Error) Read(ReadOnlyMemory<byte> body, string mode, string? segmentType)
     {
+        if (mode == "flat" && IsNdjson(body.Span)) return (ReadNdjson(body), null);
         var split = new Split();
-        if (!Utf8.IsValid(body.Span))
-        {
-            // Invalid bytes become U+FFFD so the valid events beside them survive; events touched are quarantined.
-            body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body.Span));
-            split.Utf8Repaired = true;
-        }
+        body = Repair(body, split);
         try
         {
-            if (mode == "flat" && IsNdjson(body.Span))
-            {
-                foreach (var line in Lines(body))
-                {
-                    try
-                    {
-                        var doc = JsonDocument.Parse(line, Options);
-                        split.Documents.Add(doc);
-                        split.Items.Add(new IncomingItem(doc.RootElement, null, line.Length));
-                    }
-                    catch (JsonException e)
-                    {
-                        split.Items.Add(new IncomingItem(default, null, line.Length, Describe(e)));
-                    }
-                }
-                return (split, null);
-            }
             var root = JsonDocument.Parse(body, Options);
             split.Documents.Add(root);
             var r = root.RootElement;
@@ -92,10 +71,43 @@ public static class PayloadSplitter
         return (split, null);
     }
 
+    /// <summary>
+    /// One event per line, whatever the line count: <c>tally ingest</c> reads a file in chunks of lines, and its last
+    /// chunk may hold a single line. A line that is not JSON becomes an item with its problem, quarantined by the caller.
+    /// </summary>
+    public static Split ReadNdjson(ReadOnlyMemory<byte> body)
+    {
+        var split = new Split();
+        body = Repair(body, split);
+        foreach (var line in Lines(body))
+        {
+            try
+            {
+                var doc = JsonDocument.Parse(line, Options);
+                split.Documents.Add(doc);
+                split.Items.Add(new IncomingItem(doc.RootElement, null, line.Length));
+            }
+            catch (JsonException e)
+            {
+                split.Items.Add(new IncomingItem(default, null, line.Length, Describe(e)));
+            }
+        }
+        return split;
+    }
+
+    /// <summary>Invalid bytes become U+FFFD so the valid events beside them survive; events touched are quarantined.</summary>
+    private static ReadOnlyMemory<byte> Repair(ReadOnlyMemory<byte> body, Split split)
+    {
+        if (Utf8.IsValid(body.Span)) return body;
+        split.Utf8Repaired = true;
+        return Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body.Span));
+    }
+
     /// <summary>Position only: JsonException messages can quote the input, which may be personal data.</summary>
     private static string Describe(JsonException e) => $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}";
 
-    private static int RawSize(JsonElement e) => e.GetRawText().Length;
+    /// <summary>The element's size in bytes as sent, read from the document without copying it.</summary>
+    private static int RawSize(JsonElement e) => System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e).Length;
 
     private static bool IsNdjson(ReadOnlySpan<byte> b)
     {

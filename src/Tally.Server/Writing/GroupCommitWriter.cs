@@ -37,6 +37,11 @@ public sealed class GroupCommitWriter : IBatchSink
         }
     }
 
+    public async Task RecordOptOutsAsync(IReadOnlyList<OptOutChange> changes, CancellationToken ct)
+    {
+        foreach (var c in changes) await _store.SetOptOutAsync(c.Actor, c.OptedOut, c.At, ct).ConfigureAwait(false);
+    }
+
     public Task<WriteResult> WriteAsync(WriteBatch batch)
     {
         if (batch.Events.Count == 0 && batch.Quarantined.Count == 0 && batch.Links.Count == 0)

@@ -16,7 +16,7 @@ namespace Tally.Server.Writing;
 /// </summary>
 public sealed class SpoolWriter : IBatchSink
 {
-    private sealed record Pending(WriteBatch Batch, TaskCompletionSource<WriteResult> Done);
+    private sealed record Pending(WriteBatch Batch, TaskCompletionSource<WriteResult> Done, IReadOnlyList<OptOutChange>? OptOuts = null);
 
     private const int HeaderBytes = 16;
     private const long SegmentBytes = 64L * 1024 * 1024;
@@ -65,6 +65,14 @@ public sealed class SpoolWriter : IBatchSink
             var t = Interlocked.Read(ref _oldestUnshippedTicks);
             return t == 0 ? 0 : Math.Max(0, (DateTime.UtcNow.Ticks - t) / (double)TimeSpan.TicksPerSecond);
         }
+    }
+
+    public Task RecordOptOutsAsync(IReadOnlyList<OptOutChange> changes, CancellationToken ct)
+    {
+        if (changes.Count == 0) return Task.CompletedTask;
+        var p = new Pending(new WriteBatch([], [], []), new TaskCompletionSource<WriteResult>(TaskCreationOptions.RunContinuationsAsynchronously), changes);
+        if (!_channel.Writer.TryWrite(p)) p.Done.SetException(new ObjectDisposedException(nameof(SpoolWriter)));
+        return p.Done.Task;
     }
 
     public Task<WriteResult> WriteAsync(WriteBatch batch)
@@ -177,7 +185,7 @@ public sealed class SpoolWriter : IBatchSink
                 long events = 0;
                 foreach (var p in group)
                 {
-                    var payload = JsonSerializer.SerializeToUtf8Bytes(new SpoolRecord(p.Batch.Events, p.Batch.Quarantined, p.Batch.Links), SpoolJson.Default.SpoolRecord);
+                    var payload = JsonSerializer.SerializeToUtf8Bytes(new SpoolRecord(p.Batch.Events, p.Batch.Quarantined, p.Batch.Links) { OptOuts = p.OptOuts }, SpoolJson.Default.SpoolRecord);
                     var record = new byte[HeaderBytes + payload.Length];
                     BinaryPrimitives.WriteInt32LittleEndian(record, payload.Length);
                     BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(8), now);
@@ -221,6 +229,7 @@ public sealed class SpoolWriter : IBatchSink
             var events = new List<CollectedEvent>();
             var quarantined = new List<QuarantinedEvent>();
             var links = new List<IdentityLink>();
+            var optOuts = new List<OptOutChange>();
             var endSegment = segment;
             var endOffset = offset;
             long nextTicks = 0;
@@ -235,6 +244,7 @@ public sealed class SpoolWriter : IBatchSink
                     events.AddRange(record.Events);
                     quarantined.AddRange(record.Quarantined);
                     links.AddRange(record.Links);
+                    if (record.OptOuts is { } o) optOuts.AddRange(o);
                     endSegment = s;
                     endOffset = end;
                 }
@@ -250,6 +260,8 @@ public sealed class SpoolWriter : IBatchSink
             }
             try
             {
+                // Opt-outs first, as the collector applied them before the events that followed them.
+                foreach (var o in optOuts) await _store.SetOptOutAsync(o.Actor, o.OptedOut, o.At, _stop.Token).ConfigureAwait(false);
                 var batch = new WriteBatch(events, quarantined, links);
                 var result = await _store.WriteAsync(batch, _stop.Token).ConfigureAwait(false);
                 OnShipped?.Invoke(result, batch);

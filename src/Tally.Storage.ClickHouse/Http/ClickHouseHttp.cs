@@ -14,12 +14,15 @@ internal sealed class ClickHouseHttp : IDisposable
 {
     private readonly HttpClient _client;
     private readonly Uri _baseUri;
+    private readonly string _settings;
 
-    public ClickHouseHttp(Uri baseUri, string database, string? user, string? password)
+    /// <param name="settings">Server settings sent with every request as URL parameters (names and values are ours, not user input).</param>
+    public ClickHouseHttp(Uri baseUri, string database, string? user, string? password, IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(baseUri);
         _baseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         Database = SqlLiteral.Identifier(database);
+        _settings = string.Concat((settings ?? new Dictionary<string, string>()).Select(s => $"{Uri.EscapeDataString(s.Key)}={Uri.EscapeDataString(s.Value)}&"));
         _client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             // Mutations and large inserts can take a while; callers cancel through their token.
@@ -34,6 +37,9 @@ internal sealed class ClickHouseHttp : IDisposable
     }
 
     public string Database { get; }
+
+    /// <summary>The server's HTTP address, for messages.</summary>
+    public Uri BaseUri => _baseUri;
 
     /// <summary>Runs a statement that returns nothing (DDL, ALTER, INSERT ... VALUES).</summary>
     public async Task ExecuteAsync(string sql, CancellationToken ct, bool inDatabase = true)
@@ -104,7 +110,7 @@ internal sealed class ClickHouseHttp : IDisposable
 
     private Uri Url(bool inDatabase, string? query)
     {
-        var url = new StringBuilder(_baseUri.AbsoluteUri).Append('?');
+        var url = new StringBuilder(_baseUri.AbsoluteUri).Append('?').Append(_settings);
         if (inDatabase)
         {
             url.Append("database=").Append(Database).Append('&');

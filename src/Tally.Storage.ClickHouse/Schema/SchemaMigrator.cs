@@ -18,9 +18,27 @@ internal static class SchemaMigrator
     public static IReadOnlyList<Migration> All { get; } = Load();
 
     /// <summary>Brings the database up to the newest version; returns the versions it applied.</summary>
-    public static async Task<IReadOnlyList<int>> MigrateAsync(ClickHouseHttp http, CancellationToken ct)
+    public static Task<IReadOnlyList<int>> MigrateAsync(ClickHouseHttp http, CancellationToken ct) => MigrateAsync(http, null, ct);
+
+    /// <summary>
+    /// Brings the database up to the newest version, in the sharded layout when <paramref name="cluster"/> is given:
+    /// each migration's local tables on every node first, then the entry node's tables. Versions are recorded on the
+    /// entry node only, after a migration ran everywhere; every statement is <c>IF NOT EXISTS</c>, so a migration cut
+    /// short on some node is run again whole on the next start.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> MigrateAsync(ClickHouseHttp http, ClusterNodes? cluster, CancellationToken ct)
     {
-        await http.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {SqlLiteral.Identifier(http.Database)}", ct, inDatabase: false).ConfigureAwait(false);
+        var nodes = cluster is null ? [http] : (IReadOnlyList<ClickHouseHttp>)[http, .. cluster.Others];
+        foreach (var node in nodes)
+        {
+            await node.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {SqlLiteral.Identifier(node.Database)}", ct, inDatabase: false).ConfigureAwait(false);
+        }
+
+        if (cluster is not null)
+        {
+            await CheckClusterAsync(http, cluster, nodes.Count, ct).ConfigureAwait(false);
+        }
+
         await http.ExecuteAsync("""
             CREATE TABLE IF NOT EXISTS schema_version (
                 version    UInt32,
@@ -40,7 +58,18 @@ internal static class SchemaMigrator
                 continue;
             }
 
-            foreach (var statement in migration.Statements)
+            var (perNode, entry) = cluster is null
+                ? ((IReadOnlyList<string>)[], migration.Statements)
+                : ShardedSchema.Split(migration, cluster.Name, http.Database);
+            foreach (var node in nodes)
+            {
+                foreach (var statement in perNode)
+                {
+                    await node.ExecuteAsync(statement, ct).ConfigureAwait(false);
+                }
+            }
+
+            foreach (var statement in entry)
             {
                 await http.ExecuteAsync(statement, ct).ConfigureAwait(false);
             }
@@ -51,7 +80,34 @@ internal static class SchemaMigrator
             applied.Add(migration.Version);
         }
 
+        if (cluster is not null)
+        {
+            // Reads every shard's local table: a shard without it (a node missing from ?nodes=) answers with an error naming it.
+            await http.QueryAsync("SELECT count() FROM seen_ids", 1, ct).ConfigureAwait(false);
+        }
+
         return applied;
+    }
+
+    /// <summary>
+    /// Fails at start, with what to do, when the cluster is unknown to the entry node or has more shards than the store
+    /// was given nodes for: otherwise the first write would fail instead, with a less helpful message.
+    /// </summary>
+    private static async Task CheckClusterAsync(ClickHouseHttp http, ClusterNodes cluster, int nodes, CancellationToken ct)
+    {
+        var shards = TabSeparated.Int64((await http.QueryAsync(
+            $"SELECT uniqExact(shard_num) FROM system.clusters WHERE cluster = {SqlLiteral.String(cluster.Name)}", 1, ct).ConfigureAwait(false))[0][0]);
+        if (shards == 0)
+        {
+            throw new ClickHouseException(
+                $"ClickHouse at {http.BaseUri} has no cluster '{cluster.Name}' in its remote_servers config (see docs/scale-out.md).");
+        }
+
+        if (shards > nodes)
+        {
+            throw new ClickHouseException(
+                $"Cluster '{cluster.Name}' has {shards} shards but the store was given {nodes} nodes: list every shard's HTTP address in ?nodes=.");
+        }
     }
 
     private static List<Migration> Load()

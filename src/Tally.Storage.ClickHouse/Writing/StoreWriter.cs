@@ -12,12 +12,33 @@ namespace Tally.Storage.ClickHouse.Writing;
 /// </summary>
 internal sealed class StoreWriter(ClickHouseHttp http)
 {
+    private readonly PartialWriteRepair _repair = new(http);
+    // True until a write has succeeded, and again after any write fails: the previous process, or the failed write,
+    // may have been cut short between an INSERT's table and its views.
+    private bool _mayBePartial = true;
+
     /// <summary>
     /// Writes one batch: one INSERT per table that has rows. An event, its id in <c>seen_ids</c> and its roll-up count
     /// are one INSERT (the materialized views), so if a later INSERT fails and the caller retries the batch, what was
-    /// written reads as Duplicate and the rest is written: a retried batch ends up exactly once.
+    /// written reads as Duplicate and the rest is written: a retried batch ends up exactly once. An INSERT cut short
+    /// between its table and its views by a server crash is finished by <see cref="PartialWriteRepair"/>.
     /// </summary>
     public async Task<WriteResult> WriteAsync(WriteBatch batch, CancellationToken ct)
+    {
+        try
+        {
+            var result = await WriteOnceAsync(batch, ct).ConfigureAwait(false);
+            _mayBePartial = false;
+            return result;
+        }
+        catch
+        {
+            _mayBePartial = true;
+            throw;
+        }
+    }
+
+    private async Task<WriteResult> WriteOnceAsync(WriteBatch batch, CancellationToken ct)
     {
         var events = batch.Events;
         var outcomes = new WriteOutcome[events.Count];
@@ -33,6 +54,15 @@ internal sealed class StoreWriter(ClickHouseHttp http)
         }
 
         var stored = firstIndex.Count == 0 ? [] : await ExistingEventIdsAsync(firstIndex.Keys, ct).ConfigureAwait(false);
+        if (_mayBePartial)
+        {
+            var unseen = firstIndex.Where(f => !stored.Contains(f.Key)).Select(f => events[f.Value]).ToList();
+            if (unseen.Count > 0)
+            {
+                stored.UnionWith(await _repair.RepairAsync(unseen, ct).ConfigureAwait(false));
+            }
+        }
+
         using var raw = new JsonEachRow();
         using var counted = new JsonEachRow();
         foreach (var (id, i) in firstIndex)

@@ -125,6 +125,17 @@ public sealed partial class PlanLintCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_traffic_profiles_beside_the_plans_are_skipped_not_linted_as_plans()
+    {
+        // `tally plan lint plans/*.yaml` matches plans/NAME.traffic.yaml too.
+        var profile = Write("clean.traffic.yaml", "plan: t\nflows: {f: {steps: [a_b]}}\n");
+        var run = await CapturedRun.Tally("plan", "lint", Write("clean.yaml", CleanPlan.Yaml), profile);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Out);
+        Assert.Equal("0 errors, 0 warnings in 1 plan (1 traffic profile skipped)", run.Error.Trim());
+    }
+
+    [Fact]
     public async Task Unknown_format_is_refused()
     {
         var run = await CapturedRun.Tally("plan", "lint", "--format", "xml", Write("clean.yaml", CleanPlan.Yaml));

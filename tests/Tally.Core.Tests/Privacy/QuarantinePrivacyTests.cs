@@ -18,3 +18,30 @@ public class QuarantinePrivacyTests
         Assert.Contains("\"sessionId\":\"s-1\"", q.PayloadJson);
     }
 }
+
+public class UnknownEventQuarantinePrivacyTests
+{
+    [Fact]
+    public void An_unknown_event_keeps_a_property_as_sent_only_when_no_event_defines_it_more_strictly()
+    {
+        var plan = TestPlans.Parse("""
+            plan: p
+            version: '1'
+            defaults: {retention: 30d}
+            properties:
+              error_message: {type: string, sanitized: true}
+              step: {type: string}
+            events:
+              sync_failed:
+                required: [error_message]
+                properties:
+                  error_message: {type: string, pii: hash}
+              step_done:
+                required: [step]
+            """);
+        var pipeline = Some.Pipeline(plan);
+        var q = OutcomeAssert.Quarantined(pipeline.Process(Some.Track("sync_faild", "\"error_message\":\"401 token expired for bob\",\"step\":\"s1\"")));
+        Assert.DoesNotContain("401 token expired", q.PayloadJson);
+        Assert.Contains("\"step\":\"s1\"", q.PayloadJson);
+    }
+}

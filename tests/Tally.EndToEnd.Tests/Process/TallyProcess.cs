@@ -20,9 +20,10 @@ public sealed class TallyProcess : IAsyncDisposable
     private System.Diagnostics.Process? _process;
     private int _starts;
 
-    private TallyProcess(string planPath, string dataDirectory, bool ownsDataDirectory, int port)
+    private TallyProcess(string planPath, string dataDirectory, bool ownsDataDirectory, int port, IReadOnlyList<string> extraArguments)
     {
         PlanPath = planPath;
+        ExtraArguments = extraArguments;
         DataDirectory = dataDirectory;
         _ownsDataDirectory = ownsDataDirectory;
         Port = port;
@@ -30,6 +31,8 @@ public sealed class TallyProcess : IAsyncDisposable
     }
 
     public string PlanPath { get; }
+    /// <summary>Arguments added to <c>tally serve</c>'s on every start, e.g. <c>--store clickhouse://...</c>.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; }
     public string DataDirectory { get; }
     public int Port { get; }
     public Uri BaseAddress { get; }
@@ -51,10 +54,10 @@ public sealed class TallyProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>tally serve</c> for <paramref name="planFile"/> (under <c>plans/</c>) in a new temporary data directory.</summary>
-    public static async Task<TallyProcess> StartAsync(string planFile = "aurora-concierge.yaml", CancellationToken ct = default)
+    public static async Task<TallyProcess> StartAsync(string planFile = "aurora-concierge.yaml", IReadOnlyList<string>? extraArguments = null, CancellationToken ct = default)
     {
         var data = Directory.CreateTempSubdirectory("tally-e2e-").FullName;
-        var server = new TallyProcess(Repo.PathOf("plans", planFile), data, ownsDataDirectory: true, FreePort.Next());
+        var server = new TallyProcess(Repo.PathOf("plans", planFile), data, ownsDataDirectory: true, FreePort.Next(), extraArguments ?? []);
         try
         {
             await server.RestartAsync(ct);
@@ -80,7 +83,7 @@ public sealed class TallyProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = DataDirectory,
         };
-        foreach (var arg in new[] { TallyBinary.Dll, "serve", "--plan", PlanPath, "--data", DataDirectory, "--urls", BaseAddress.ToString().TrimEnd('/') })
+        foreach (var arg in new[] { TallyBinary.Dll, "serve", "--plan", PlanPath, "--data", DataDirectory, "--urls", BaseAddress.ToString().TrimEnd('/') }.Concat(ExtraArguments))
             info.ArgumentList.Add(arg);
         info.Environment["TALLY_WRITE_KEYS"] = $"{WriteKey}:production";
         info.Environment["TALLY_ANALYST_KEYS"] = AnalystKey;

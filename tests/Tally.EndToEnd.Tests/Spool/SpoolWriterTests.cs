@@ -98,6 +98,23 @@ public sealed class SpoolWriterTests : IAsyncLifetime
         Assert.Equal(40, await _store.CountEventsAsync(new(), Ct));
     }
 
+    [Fact]
+    public async Task Opt_outs_received_during_a_store_outage_are_spooled_and_applied_when_it_returns()
+    {
+        var flaky = new FlakyStore(_store) { Down = true };
+        await using var spool = new SpoolWriter(SpoolDir, flaky) { ShipInterval = TimeSpan.FromMilliseconds(20) };
+        await spool.RecordOptOutsAsync([new OptOutChange("usr_1", true, DateTimeOffset.UtcNow)], Ct);
+        await spool.WriteAsync(Batch(5, "after-optout"));
+        await Task.Delay(200, Ct);
+        Assert.Empty(await _store.ReadOptedOutAsync(Ct));
+
+        flaky.Down = false;
+        Assert.True(await spool.DrainAsync(TimeSpan.FromSeconds(40)));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((await _store.ReadOptedOutAsync(Ct)).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        Assert.Equal(["usr_1"], await _store.ReadOptedOutAsync(Ct));
+    }
+
     /// <summary>A real store that can be switched off, as a network partition or a stopped server would.</summary>
     private sealed class FlakyStore(IEventStore inner) : IEventStore
     {
@@ -123,7 +140,11 @@ public sealed class SpoolWriterTests : IAsyncLifetime
         public Task<int> RemoveFromQuarantineAsync(IReadOnlyList<string> ids, CancellationToken ct = default) => inner.RemoveFromQuarantineAsync(ids, ct);
         public Task<IReadOnlyList<RollupRow>> ReadRollupsAsync(RollupQuery query, CancellationToken ct = default) => inner.ReadRollupsAsync(query, ct);
         public Task<IReadOnlyList<IdentityLink>> ReadIdentityLinksAsync(CancellationToken ct = default) => inner.ReadIdentityLinksAsync(ct);
-        public Task SetOptOutAsync(string actorId, bool optedOut, DateTimeOffset at, CancellationToken ct = default) => inner.SetOptOutAsync(actorId, optedOut, at, ct);
+        public Task SetOptOutAsync(string actorId, bool optedOut, DateTimeOffset at, CancellationToken ct = default)
+        {
+            if (Down) throw new IOException("store unavailable");
+            return inner.SetOptOutAsync(actorId, optedOut, at, ct);
+        }
         public Task<IReadOnlyList<string>> ReadOptedOutAsync(CancellationToken ct = default) => inner.ReadOptedOutAsync(ct);
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -22,6 +22,9 @@ public sealed class Metrics
 
     public static async Task<Metrics> ScrapeAsync(TestServer server) => new(await server.GetStringAsync("/metrics"));
 
+    /// <summary>A scrape through any client whose base address is a collector (e.g. a <c>tally serve</c> process).</summary>
+    public static async Task<Metrics> ScrapeAsync(HttpClient client, CancellationToken ct = default) => new(await client.GetStringAsync("/metrics", ct));
+
     /// <summary>A series' value, 0 when it was never written (a counter that has not moved yet).</summary>
     public double this[string series] => _series.GetValueOrDefault(series);
 }

@@ -35,6 +35,38 @@ public sealed class ClickHouseStoreUriTests
         Assert.DoesNotContain("p@ss", uri.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Cluster_and_the_other_nodes_http_addresses_come_from_the_query()
+    {
+        var uri = ClickHouseStoreUri.Parse("clickhouse://ch1:8123/tally?cluster=tally_two_shards&nodes=ch2:8124,ch3");
+
+        Assert.Equal("tally_two_shards", uri.Cluster);
+        Assert.Equal([new Uri("http://ch2:8124/"), new Uri("http://ch3:8123/")], uri.OtherNodes);
+        Assert.Equal([new Uri("http://ch1:8123/"), new Uri("http://ch2:8124/"), new Uri("http://ch3:8123/")], uri.Nodes);
+        Assert.Equal("clickhouse://ch1:8123/tally?cluster=tally_two_shards&nodes=ch2:8124,ch3:8123", uri.ToString());
+    }
+
+    [Fact]
+    public void Without_a_cluster_the_store_is_one_node()
+    {
+        var uri = ClickHouseStoreUri.Parse("clickhouse://ch1:8123/tally");
+
+        Assert.Null(uri.Cluster);
+        Assert.Equal([new Uri("http://ch1:8123/")], uri.Nodes);
+    }
+
+    [Theory]
+    [InlineData("clickhouse://ch1/tally?nodes=ch2:8124")]
+    [InlineData("clickhouse://ch1/tally?cluster=bad-name")]
+    [InlineData("clickhouse://ch1/tally?cluster=c&nodes=ch2:8124/path")]
+    [InlineData("clickhouse://ch1/tally?cluster=c&nodes=user@ch2")]
+    [InlineData("clickhouse://ch1/tally?clutser=c")]
+    public void Cluster_options_that_cannot_be_right_are_refused(string text)
+    {
+        Assert.False(ClickHouseStoreUri.TryParse(text, out _, out var error));
+        Assert.NotNull(error);
+    }
+
     [Theory]
     [InlineData("sqlite://data/tally.db")]
     [InlineData("http://localhost:8123/tally")]
