@@ -43,7 +43,7 @@ internal sealed partial class ClickHouseAnalytics
                     SELECT actor,
                         groupArrayIf((t, c, conv), conv >= 0) AS conversions,
                         arraySort(groupArrayIf((t, credit), touch AND actor != '')) AS touches
-                    FROM ({source})
+                    FROM ({EventSource.Rows})
                     WHERE conv >= 0 OR touch
                     GROUP BY actor
                 )

@@ -18,7 +18,7 @@ internal sealed partial class ClickHouseAnalytics
             source.Where($"name = {SqlLiteral.String(name)}");
         }
 
-        var rows = await QueryAsync(source, $"SELECT {AnalyticsSql.Floor("t", period)} AS bucket, sum(c) FROM ({source}) GROUP BY bucket", 2, ct)
+        var rows = await QueryAsync(source, $"SELECT {AnalyticsSql.Floor("t", period)} AS bucket, sum(c) FROM ({EventSource.Rows}) GROUP BY bucket", 2, ct)
             .ConfigureAwait(false);
         var index = AnalyticsSql.Index(buckets);
         var counts = new long[buckets.Count];

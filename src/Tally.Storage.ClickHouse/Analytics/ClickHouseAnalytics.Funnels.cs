@@ -61,7 +61,7 @@ internal sealed partial class ClickHouseAnalytics
         }
 
         f.Keep([.. times, .. Enumerable.Range(1, exclusions.Count).Select(x => $"X{x}")]);
-        f.Add("lvl", "toUInt32(length(T1) > 0" + string.Concat(Enumerable.Range(2, n - 1).Select(k => $" + (I{k} > 0)")) + ")");
+        f.Add("lvl", "toUInt32((length(T1) > 0)" + string.Concat(Enumerable.Range(2, n - 1).Select(k => $" + (I{k} > 0)")) + ")");
         var records = new string[n + 1][];
         for (var k = 2; k <= n; k++)
         {
@@ -105,7 +105,7 @@ internal sealed partial class ClickHouseAnalytics
                         {f}
                     FROM (
                         SELECT {string.Join(", ", perActor)}
-                        FROM ({source})
+                        FROM ({EventSource.Rows})
                         WHERE actor != ''
                         GROUP BY actor
                     ){f.KeepClause}

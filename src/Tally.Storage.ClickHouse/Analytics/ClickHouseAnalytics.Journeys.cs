@@ -85,7 +85,7 @@ internal sealed partial class ClickHouseAnalytics
                     {f}
                 FROM (
                     SELECT actor, {perActor}
-                    FROM ({source})
+                    FROM ({EventSource.Rows})
                     WHERE actor != ''
                     GROUP BY actor
                 ){f.KeepClause}

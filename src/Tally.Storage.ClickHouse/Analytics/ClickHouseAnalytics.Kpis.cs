@@ -65,7 +65,7 @@ internal sealed partial class ClickHouseAnalytics
         var (values, carried) = GroupColumns(source, kpi.GroupBy);
         // One row per (event, side it counts for): side 0 numerator, 1 denominator.
         var sides = $"""
-            SELECT *, side FROM ({source})
+            SELECT *, side FROM ({EventSource.Rows})
             ARRAY JOIN arrayConcat(if(is_num, [toUInt8(0)], emptyArrayUInt8()), if(is_den, [toUInt8(1)], emptyArrayUInt8())) AS side
             WHERE {HasActor(unit)}
             """;
@@ -165,7 +165,7 @@ internal sealed partial class ClickHouseAnalytics
         source.Select.Add("hit", source.Matches(filter));
         var (values, _) = GroupColumns(source, kpi.GroupBy);
         var keys = string.Concat(values.Select(v => ", " + v));
-        var sql = $"SELECT {AnalyticsSql.Floor("t", "day")} AS day{keys}, sum(c) FROM ({source}) WHERE hit GROUP BY day{keys}";
+        var sql = $"SELECT {AnalyticsSql.Floor("t", "day")} AS day{keys}, sum(c) FROM ({EventSource.Rows}) WHERE hit GROUP BY day{keys}";
         var days = TimeBuckets.Covering(range, "day");
         var index = AnalyticsSql.Index(days);
         var perDay = new long[days.Count];
@@ -200,7 +200,7 @@ internal sealed partial class ClickHouseAnalytics
         // Each event counts for its period as a whole (flag 1) and for its group's share of the period (flag 0).
         var sql = $"""
             SELECT {AnalyticsSql.Floor("t", period)} AS bucket, tupleElement(gk, 1){string.Concat(values.Select((_, k) => $", arrayElement(tupleElement(gk, 2), {k + 1})"))}, {Measure(kpi.Unit)}
-            FROM ({source})
+            FROM ({EventSource.Rows})
             ARRAY JOIN [(toUInt8(1), emptyArrayString()){(values.Length == 0 ? "" : $", (toUInt8(0), [{string.Join(", ", values)}])")}] AS gk
             WHERE hit AND {HasActor(kpi.Unit)}
             GROUP BY bucket, gk
@@ -249,7 +249,7 @@ internal sealed partial class ClickHouseAnalytics
             FROM (
                 SELECT actor, minIf(t, is_start) AS first_start,
                     arrayExists(e_ -> e_ >= first_start AND e_ - first_start <= {AnalyticsSql.Int64(within)}, groupArrayIf(t, is_end)) AS converted
-                FROM ({source})
+                FROM ({EventSource.Rows})
                 WHERE actor != '' AND (is_start OR is_end)
                 GROUP BY actor
                 HAVING countIf(is_start) > 0
@@ -287,7 +287,7 @@ internal sealed partial class ClickHouseAnalytics
                 SELECT actor, arraySort(groupArray((t, {value}))) AS vs,
                     tupleElement(arrayElement(vs, -1), 2) - tupleElement(arrayElement(vs, 1), 2) AS change,
                     tupleElement(arrayElement(vs, -1), 1) AS last_time
-                FROM ({source})
+                FROM ({EventSource.Rows})
                 WHERE hit AND {isNumber} AND actor != ''
                 GROUP BY actor
                 HAVING length(vs) >= 2
@@ -323,7 +323,7 @@ internal sealed partial class ClickHouseAnalytics
             SELECT whole, day, length(vs), {AnalyticsSql.Median("vs")}
             FROM (
                 SELECT tupleElement(bucket, 1) AS whole, tupleElement(bucket, 2) AS day, arraySort(groupArray({value})) AS vs
-                FROM ({source})
+                FROM ({EventSource.Rows})
                 ARRAY JOIN [(toUInt8(1), toInt64(0)), (toUInt8(0), {AnalyticsSql.Floor("t", "day")})] AS bucket
                 WHERE hit AND {isNumber}
                 GROUP BY bucket

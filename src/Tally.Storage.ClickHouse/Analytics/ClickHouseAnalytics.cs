@@ -28,7 +28,7 @@ internal sealed partial class ClickHouseAnalytics(ClickHouseHttp http, string en
             tables.Add(IdentityMap.Table(await LinksAsync(ct).ConfigureAwait(false)));
         }
 
-        return await http.QueryAsync(sql, columns, ct, [.. tables]).ConfigureAwait(false);
+        return await http.QueryAsync(source.Render(sql), columns, ct, [.. tables]).ConfigureAwait(false);
     }
 
     /// <summary>Every distinct link; kinds and times do not matter to who is who.</summary>

@@ -62,7 +62,14 @@ internal sealed class EventSource
 
     public string Matches(EventFilter filter) => FilterSql.Matches(filter, Properties);
 
-    public override string ToString()
+    /// <summary>Where a query reads the rows: <see cref="Render"/> puts the subquery there.</summary>
+    public const string Rows = "__event_rows__";
+
+    /// <summary>
+    /// <paramref name="query"/> with the rows subquery in place of each <see cref="Rows"/>, computing only the columns
+    /// the query refers to.
+    /// </summary>
+    public string Render(string query)
     {
         var actorInput = _unit switch
         {
@@ -72,20 +79,21 @@ internal sealed class EventSource
             _ => "''",
         };
         var conditions = _where.Prepend($"environment = {SqlLiteral.String(_environment)}");
-        var rows = Stages.Sql($"ts AS t, count AS c, name, {actorInput} AS actor_in", $"events\nWHERE {string.Join(" AND ", conditions)}");
-        return _unit == CountingUnit.User
-            ? $"""
-              SELECT *, if(actor_to != '', actor_to, actor_in) AS actor
-              FROM (
-              {rows}
-              )
-              ANY LEFT JOIN (SELECT from_id AS actor_in, user AS actor_to FROM {IdentityMap.TableName}) USING actor_in
-              """
-            : $"""
-              SELECT *, actor_in AS actor
-              FROM (
-              {rows}
-              )
-              """;
+        var consumer = query.Replace(Rows, "", StringComparison.Ordinal) + " actor_in";
+        var from = $"events\nWHERE {string.Join(" AND ", conditions)}";
+        if (_unit != CountingUnit.User)
+        {
+            return query.Replace(Rows, Stages.Sql([("ts", "t"), ("count", "c"), ("name", "name"), (actorInput, "actor")], from, consumer), StringComparison.Ordinal);
+        }
+
+        var rows = Stages.Sql([("ts", "t"), ("count", "c"), ("name", "name"), (actorInput, "actor_in")], from, consumer);
+        var withActor = $"""
+            SELECT *, if(actor_to != '', actor_to, actor_in) AS actor
+            FROM (
+            {rows}
+            )
+            ANY LEFT JOIN (SELECT from_id AS actor_in, user AS actor_to FROM {IdentityMap.TableName}) USING actor_in
+            """;
+        return query.Replace(Rows, withActor, StringComparison.Ordinal);
     }
 }

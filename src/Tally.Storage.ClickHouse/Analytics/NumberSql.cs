@@ -52,11 +52,11 @@ internal static class NumberSql
     {
         var exact = Decompose(stages[StagedSelect.Parts], prefix, token);
         // Beyond 15 digits the text need not be the double's shortest form: print the double ClickHouse parsed and read its digits.
-        var reprint = stages[StagedSelect.Reprinted];
+        var reprint = stages[StagedSelect.Parts];
         var printed = reprint.Add($"{prefix}_p", $"toString(abs(toFloat64OrZero({exact.Unsigned})))");
         var reprinted = Decompose(reprint, prefix + "r", printed);
         var useExact = reprint.Add($"{prefix}_ex", $"(length({exact.Digits}) <= 15 AND {exact.FirstExponent} BETWEEN -300 AND 300)");
-        var chosen = stages[StagedSelect.Chosen];
+        var chosen = stages[StagedSelect.Layout];
         var d = chosen.Add($"{prefix}_D", $"if({useExact}, {exact.Digits}, {reprinted.Digits})");
         var k = chosen.Add($"{prefix}_K", $"if({useExact}, {exact.LastExponent}, {reprinted.LastExponent})");
         var e = chosen.Add($"{prefix}_E", $"if({useExact}, {exact.FirstExponent}, {reprinted.FirstExponent})");
@@ -76,13 +76,13 @@ internal static class NumberSql
 
     /// <summary>
     /// The double <c>Stats.Number</c> reads from <paramref name="text"/> (matching <see cref="FloatPattern"/>, white space
-    /// trimmed), an alias of <see cref="StagedSelect.Reprinted"/>. Where <paramref name="negativeZero"/> is false a zero
+    /// trimmed), an alias of <see cref="StagedSelect.Parts"/>. Where <paramref name="negativeZero"/> is false a zero
     /// is +0: a JSON number token's normalised text never says -0, while a string "-0" parses as -0.
     /// </summary>
     public static string Value(StagedSelect stages, string prefix, string text, string negativeZero)
     {
         var p = Decompose(stages[StagedSelect.Parts], prefix, text);
-        var s = stages[StagedSelect.Reprinted];
+        var s = stages[StagedSelect.Parts];
         var powers = s.Add("pow10", Powers());
         var mantissa = $"toFloat64(toInt64OrZero({p.Digits}))";
         var power = $"arrayElement({powers}, toUInt64(least(abs({p.LastExponent}), 22) + 1))";

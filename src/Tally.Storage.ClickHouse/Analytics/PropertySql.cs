@@ -133,7 +133,7 @@ internal sealed partial class PropertySql(StagedSelect stages, string json = "pr
     private void Tokenize()
     {
         stages[StagedSelect.Tokens].Add("tok", $"extractAll({json}, {TokenPattern})");
-        var shape = stages[StagedSelect.Shape];
+        var shape = stages[StagedSelect.Tokens];
         shape.Add("tok_i", "arrayEnumerate(tok)");
         shape.Add("tok_next", "arrayPushBack(arrayPopFront(tok), '')");
         shape.Add("tok_next2", "arrayPushBack(arrayPushBack(arrayPopFront(arrayPopFront(tok)), ''), '')");
@@ -145,22 +145,23 @@ internal sealed partial class PropertySql(StagedSelect stages, string json = "pr
     private static string KeyToken(string name) => SqlLiteral.String("\"" + JsonEncodedText.Encode(name) + "\"");
 
     /// <summary>
-    /// The ways a flattened key can be spelt in JSON: each split of its dotted segments into nested objects, the fully
-    /// nested one first and the literal key last. Keys with more than four dots try only those two.
+    /// The ways a flattened key can be spelt in JSON: each split of its dotted segments into nested object names
+    /// (<c>a.b.c</c>: a→b→c, a→"b.c", "a.b"→c, "a.b.c"). Keys with more than four dots try only the fully nested and
+    /// the literal spelling.
     /// </summary>
     internal static IEnumerable<List<string>> Spellings(string key)
     {
         var segments = key.Split('.');
         var gaps = segments.Length - 1;
-        if (gaps == 0)
+        if (gaps == 0 || gaps > 4)
         {
             yield return [key];
+            if (gaps > 0) yield return [.. segments];
             yield break;
         }
 
-        var masks = gaps <= 4
-            ? Enumerable.Range(0, 1 << gaps).OrderByDescending(m => System.Numerics.BitOperations.PopCount((uint)m)).ThenByDescending(m => m)
-            : new[] { (1 << gaps) - 1, 0 }.AsEnumerable();
+        // Bit i of a mask set: a new name starts after segment i.
+        var masks = Enumerable.Range(0, 1 << gaps);
         foreach (var mask in masks)
         {
             var groups = new List<string>();

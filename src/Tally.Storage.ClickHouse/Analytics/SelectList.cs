@@ -45,5 +45,9 @@ internal sealed class SelectList
 
     public IEnumerable<string> Aliases => _items.Select(i => i.Alias);
 
+    public IReadOnlyList<(string Alias, string Expression)> Items => _items;
+
+    public IReadOnlyList<string> KeptColumns => _kept;
+
     public override string ToString() => string.Join(",\n    ", _items.Select(i => $"{i.Expression} AS {i.Alias}"));
 }
