@@ -9,7 +9,8 @@ using Tally.Storage.Sqlite;
 // Ingest load generator: posts realistic Segment batches for the Aurora plan over loopback with N concurrent
 // connections, through the whole pipeline including the durable SQLite commit, then single-event requests at a
 // fixed rate. Usage:
-//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- [--seconds 10] [--connections 8] [--batch 100] [--rate 2000]
+//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- [--seconds 10] [--connections 8] [--batch 100] [--rate 2000] [--ack store|spool]
+//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- --profile 1      (stage by stage, no HTTP)
 var argsMap = ParseArgs(args);
 var seconds = int.Parse(argsMap.GetValueOrDefault("seconds", "10"));
 var connections = int.Parse(argsMap.GetValueOrDefault("connections", "8"));
@@ -17,6 +18,13 @@ var batchSize = int.Parse(argsMap.GetValueOrDefault("batch", "100"));
 var rate = int.Parse(argsMap.GetValueOrDefault("rate", "2000"));
 var ack = argsMap.GetValueOrDefault("ack", "store") == "spool" ? AckMode.Spool : AckMode.Store;
 var planPath = argsMap.GetValueOrDefault("plan", FindRepoFile("plans/aurora-concierge.yaml"));
+
+if (argsMap.ContainsKey("profile"))
+{
+    Console.WriteLine("# Stage profile (single thread, no HTTP)");
+    await StageProfile.RunAsync(PlanLoader.LoadFile(planPath).GetPlanOrThrow());
+    return 0;
+}
 
 var dir = Directory.CreateTempSubdirectory("tally-bench-");
 var store = new SqliteEventStore(Path.Combine(dir.FullName, "tally.db"));

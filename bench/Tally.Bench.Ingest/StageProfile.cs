@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Tally.Core.Events;
+using Tally.Core.Pipeline;
+using Tally.Core.Plans;
+using Tally.Core.Privacy;
+using Tally.Core.Storage;
+using Tally.Storage.Sqlite;
+
+/// <summary>
+/// Where the time goes, stage by stage, single-threaded and without HTTP: JSON parse, envelope mapping, validation,
+/// privacy transform, the whole pipeline, and the SQLite commit at several batch sizes.
+/// </summary>
+internal static class StageProfile
+{
+    public static async Task RunAsync(TrackingPlan plan)
+    {
+        const int n = 200_000;
+        var rnd = new Random(7);
+        var bodies = Enumerable.Range(0, 1000).Select(_ => Traffic.Single(rnd)).ToArray();
+        var pipeline = new EventPipeline(plan, new PipelineOptions { HashSalt = "profile"u8.ToArray() }, new OptOutRegistry());
+        var ctx = new IngestContext(DateTimeOffset.UtcNow, "profile");
+        var docs = bodies.Select(b => JsonDocument.Parse(b)).ToArray();
+        var validator = new PlanValidator(plan);
+        var privacy = new PrivacyTransformer(plan, new PropertyHasher("profile"u8.ToArray()));
+
+        Measure("JSON parse (JsonDocument)", n, i => { using var d = JsonDocument.Parse(bodies[i % bodies.Length]); });
+        Measure("envelope mapping", n, i => EnvelopeMapper.Map(docs[i % docs.Length].RootElement, plan));
+        var mapped = docs.Select(d => EnvelopeMapper.Map(d.RootElement, plan)).ToArray();
+        Measure("validation", n, i =>
+        {
+            var m = mapped[i % mapped.Length];
+            validator.Validate(m, plan.FindEvent(m.Name!)!, [], []);
+        });
+        Measure("privacy transform", n, i =>
+        {
+            var m = mapped[i % mapped.Length];
+            privacy.Transform(m.Properties, plan.FindEvent(m.Name!), "production", false, new PrivacyTransformer.Report());
+        });
+        Measure("whole pipeline (map..enrich)", n, i => pipeline.Process(docs[i % docs.Length].RootElement, ctx));
+
+        var events = new List<CollectedEvent>(n);
+        for (var i = 0; i < n; i++)
+            if (pipeline.Process(docs[i % docs.Length].RootElement, ctx) is PipelineOutcome.Accepted a) events.Add(a.Event with { EventId = Guid.NewGuid().ToString("N") });
+        foreach (var size in new[] { 100, 1000, 5000 })
+        {
+            var dir = Directory.CreateTempSubdirectory("tally-profile-");
+            await using (var store = await SqliteEventStore.OpenAsync(Path.Combine(dir.FullName, "t.db")))
+            {
+                var sw = Stopwatch.StartNew();
+                foreach (var chunk in events.Chunk(size)) await store.WriteAsync(new WriteBatch(chunk, [], []));
+                Console.WriteLine($"  SQLite commit, batches of {size,5}: {sw.Elapsed.TotalMilliseconds * 1000 / events.Count,7:F2} µs/event  ({events.Count / sw.Elapsed.TotalSeconds,9:N0} events/s)");
+            }
+            dir.Delete(true);
+        }
+        foreach (var d in docs) d.Dispose();
+    }
+
+    private static void Measure(string name, int n, Action<int> body)
+    {
+        for (var i = 0; i < 10_000; i++) body(i); // warm up the JIT
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < n; i++) body(i);
+        Console.WriteLine($"  {name,-30} {sw.Elapsed.TotalMilliseconds * 1000 / n,7:F2} µs/event");
+    }
+}
