@@ -122,7 +122,7 @@ foreach (var (name, _) in queries)
     Console.WriteLine($"- {name}: {string.Join("; ", stores.Select(s => $"{s.Name} {answers[(name, s.Name)]}"))}{(stores.Select(s => answers[(name, s.Name)]).Distinct().Count() > 1 ? "  **DIFFER**" : "")}");
 
 Console.WriteLine();
-Console.WriteLine($"Memory (this process, both stores' clients): peak working set {Memory.Mb(afterQueries.PeakWorkingSet)} " +
+Console.WriteLine($"Memory (this process: generator, stores, clients): peak working set {Memory.Mb(afterQueries.PeakWorkingSet)} " +
                   $"(after load {Memory.Mb(afterLoad.PeakWorkingSet)}); GC allocated {Memory.Mb(afterLoad.Allocated)} during load, " +
                   $"{Memory.Mb(afterQueries.Allocated - afterLoad.Allocated)} during the queries");
 var sqliteBytes = new[] { sqlitePath, sqlitePath + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
