@@ -1,0 +1,14 @@
+using System.Diagnostics;
+using System.Globalization;
+
+/// <summary>Process memory at one moment: peak working set so far and bytes the GC has allocated since start.</summary>
+internal sealed record Memory(long PeakWorkingSet, long Allocated)
+{
+    public static Memory Now()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new Memory(process.PeakWorkingSet64, GC.GetTotalAllocatedBytes(precise: true));
+    }
+
+    public static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " MiB";
+}
