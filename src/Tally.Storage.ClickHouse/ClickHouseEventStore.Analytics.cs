@@ -11,7 +11,7 @@ namespace Tally.Storage.ClickHouse;
 /// default; <see cref="Analytics(string)"/> answers for another environment. Aggregate-only events have no raw row, so
 /// they are not in these answers (their daily counts are in <see cref="ReadRollupsAsync"/>).
 /// </summary>
-public sealed partial class ClickHouseEventStore : IAnalyticsStore
+public sealed partial class ClickHouseEventStore : IAnalyticsStore, IEnvironmentAnalytics
 {
     /// <summary>The environment analytics answer for unless asked otherwise.</summary>
     public const string DefaultEnvironment = "production";

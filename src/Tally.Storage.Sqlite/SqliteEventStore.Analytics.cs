@@ -12,7 +12,7 @@ namespace Tally.Storage.Sqlite;
 /// Aggregate-only events have no raw row, so they are not in these answers (their daily counts are in
 /// <see cref="ReadRollupsAsync"/>).
 /// </summary>
-public sealed partial class SqliteEventStore : IAnalyticsStore
+public sealed partial class SqliteEventStore : IAnalyticsStore, IEnvironmentAnalytics
 {
     /// <summary>The environment analytics answer for unless asked otherwise.</summary>
     public const string DefaultEnvironment = "production";

@@ -41,7 +41,9 @@ public static class QueryEndpoints
         JsonTypeInfo<T> json, Func<QueryService, TimeRange, CancellationToken, Task<QueryAnswer<T>>> query) where T : class
     {
         if (QueryAccess.Check(http.Request, auth, viewersAllowed) is { } denied) return denied;
-        if (Service(options) is not { } service) return Unavailable();
+        if (Service(options) is not { } unscoped) return Unavailable();
+        var (service, scopeError) = Scope(unscoped, options, http);
+        if (scopeError is not null) return Error(scopeError);
         var (range, error) = QueryRange.Parse(from, to, DateTimeOffset.UtcNow);
         if (error is not null) return Error(error);
         return Respond(await query(service, range!, http.RequestAborted).ConfigureAwait(false), json);
@@ -50,7 +52,9 @@ public static class QueryEndpoints
     private static async Task<IResult> AdhocFunnelAsync(HttpContext http, Auth auth, TallyServerOptions options, string? from, string? to)
     {
         if (QueryAccess.Check(http.Request, auth, viewersAllowed: false) is { } denied) return denied;
-        if (Service(options) is not { } service) return Unavailable();
+        if (Service(options) is not { } unscoped) return Unavailable();
+        var (service, scopeError) = Scope(unscoped, options, http);
+        if (scopeError is not null) return Error(scopeError);
         JsonDocument doc;
         try
         {
@@ -66,6 +70,21 @@ public static class QueryEndpoints
             if (error is not null) return Error(error);
             return Respond(await service.FunnelAsync(null, query!, http.RequestAborted).ConfigureAwait(false), QueryJson.Default.FunnelResponse);
         }
+    }
+
+    /// <summary>
+    /// <c>?environment=staging</c>: the same question over another environment of the plan (production, or the plan's
+    /// default, otherwise). An environment the plan does not list is a 400 naming the ones it does.
+    /// </summary>
+    private static (QueryService Service, QueryError? Error) Scope(QueryService service, TallyServerOptions options, HttpContext http)
+    {
+        var environment = http.Request.Query["environment"].ToString();
+        if (environment.Length == 0) return (service, null);
+        if (!options.Plan.Environments.Contains(environment))
+            return (service, QueryError.BadRequest("unknown_environment", $"environment '{environment}' is not one of {string.Join(", ", options.Plan.Environments)}"));
+        if (options.AnalyticsStore is not Tally.Core.Storage.IEnvironmentAnalytics scoped)
+            return (service, QueryError.BadRequest("environment_not_supported", "this store answers for production only"));
+        return (new QueryService(options.Plan, scoped.Analytics(environment)), null);
     }
 
     private static QueryService? Service(TallyServerOptions options) =>

@@ -35,6 +35,8 @@ public sealed class TestServer : IAsyncDisposable
     public string WriteKey { get; } = "wk_" + Guid.NewGuid().ToString("N");
     public string AnalystKey { get; } = "ak_" + Guid.NewGuid().ToString("N");
     public string ViewerKey { get; } = "vk_" + Guid.NewGuid().ToString("N");
+    /// <summary>A writer key bound to the staging environment.</summary>
+    public string StagingWriteKey { get; } = "wks_" + Guid.NewGuid().ToString("N");
     public InMemoryLoggerProvider Logs { get; } = new();
 
     /// <summary>The running server's store; tests read it directly to see what a request left behind.</summary>
@@ -73,6 +75,7 @@ public sealed class TestServer : IAsyncDisposable
             Keys =
             [
                 new ApiKey(WriteKey, Role.Writer, "production"),
+                new ApiKey(StagingWriteKey, Role.Writer, "staging"),
                 new ApiKey(AnalystKey, Role.Analyst),
                 new ApiKey(ViewerKey, Role.Viewer),
             ],
