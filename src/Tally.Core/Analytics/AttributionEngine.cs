@@ -46,8 +46,8 @@ public static class AttributionEngine
         // touch at or before a conversion lands on it.
         foreach (var l in touches.Values) l.Sort((x, y) => x.Ts != y.Ts ? x.Ts.CompareTo(y.Ts) : string.CompareOrdinal(y.Value, x.Value));
 
-        var total = new Totals();
-        var byFilter = conversions.Select(_ => new Totals()).ToArray();
+        var total = new AttributionTotals();
+        var byFilter = conversions.Select(_ => new AttributionTotals()).ToArray();
         foreach (var (ts, count, actor, filter) in found)
         {
             string? credit = null;
@@ -73,26 +73,5 @@ public static class AttributionEngine
             else hi = mid - 1;
         }
         return found;
-    }
-
-    private sealed class Totals
-    {
-        private readonly Dictionary<string, long> _credits = new(StringComparer.Ordinal);
-
-        public long Conversions { get; private set; }
-        public long Attributed { get; private set; }
-
-        public void Add(long count, string? credit)
-        {
-            Conversions += count;
-            if (credit is null) return;
-            Attributed += count;
-            _credits[credit] = _credits.GetValueOrDefault(credit) + count;
-        }
-
-        public List<AttributionCredit> Credits() => _credits
-            .Select(c => new AttributionCredit(c.Key, c.Value))
-            .OrderByDescending(c => c.Conversions).ThenBy(c => c.Value, StringComparer.Ordinal)
-            .ToList();
     }
 }

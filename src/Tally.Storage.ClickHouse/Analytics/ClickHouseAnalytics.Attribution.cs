@@ -54,8 +54,8 @@ internal sealed partial class ClickHouseAnalytics
             """;
         var rows = await QueryAsync(source, sql, 4, ct).ConfigureAwait(false);
 
-        var total = new CreditTotals();
-        var byFilter = attribution.Conversions.Select(_ => new CreditTotals()).ToArray();
+        var total = new AttributionTotals();
+        var byFilter = attribution.Conversions.Select(_ => new AttributionTotals()).ToArray();
         foreach (var r in rows)
         {
             var filter = (int)AnalyticsSql.Long(r[0]);
@@ -67,27 +67,5 @@ internal sealed partial class ClickHouseAnalytics
 
         return new AttributionResult(attribution.Name, total.Conversions, total.Attributed, total.Conversions - total.Attributed, total.Credits(),
             byFilter.Select((t, i) => new AttributionByConversion(attribution.Conversions[i].ToString(), t.Conversions, t.Attributed, t.Conversions - t.Attributed, t.Credits())).ToList());
-    }
-
-    private sealed class CreditTotals
-    {
-        private readonly Dictionary<string, long> _credits = new(StringComparer.Ordinal);
-
-        public long Conversions { get; private set; }
-
-        public long Attributed { get; private set; }
-
-        public void Add(long count, string? credit)
-        {
-            Conversions += count;
-            if (credit is null) return;
-            Attributed += count;
-            _credits[credit] = _credits.GetValueOrDefault(credit) + count;
-        }
-
-        public List<AttributionCredit> Credits() => _credits
-            .Select(c => new AttributionCredit(c.Key, c.Value))
-            .OrderByDescending(c => c.Conversions).ThenBy(c => c.Value, StringComparer.Ordinal)
-            .ToList();
     }
 }
