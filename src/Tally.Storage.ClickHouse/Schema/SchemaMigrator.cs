@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Reflection;
+using Tally.Core.Storage;
 using Tally.Storage.ClickHouse.Http;
 using Tally.Storage.ClickHouse.Sql;
 
@@ -110,44 +109,6 @@ internal static class SchemaMigrator
         }
     }
 
-    private static List<Migration> Load()
-    {
-        var assembly = typeof(SchemaMigrator).Assembly;
-        var migrations = new List<Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            if (!resource.StartsWith(ResourcePrefix, StringComparison.Ordinal) || !resource.EndsWith(".sql", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var name = resource[ResourcePrefix.Length..^".sql".Length];
-            var underscore = name.IndexOf('_', StringComparison.Ordinal);
-            if (underscore <= 0 || !int.TryParse(name.AsSpan(0, underscore), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            {
-                throw new InvalidOperationException($"Schema script '{name}.sql' must be named NNN_description.sql.");
-            }
-
-            migrations.Add(new Migration(version, name, SqlScript.Statements(ReadResource(assembly, resource))));
-        }
-
-        migrations.Sort((a, b) => a.Version.CompareTo(b.Version));
-        for (var i = 1; i < migrations.Count; i++)
-        {
-            if (migrations[i].Version == migrations[i - 1].Version)
-            {
-                throw new InvalidOperationException($"Two schema scripts share version {migrations[i].Version}.");
-            }
-        }
-
-        return migrations;
-    }
-
-    private static string ReadResource(Assembly assembly, string resource)
-    {
-        using var stream = assembly.GetManifestResourceStream(resource)
-            ?? throw new InvalidOperationException($"Embedded schema script '{resource}' is missing.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    private static List<Migration> Load() =>
+        SchemaScript.Embedded(typeof(SchemaMigrator).Assembly, ResourcePrefix).Select(s => new Migration(s.Version, s.Name, SqlScript.Statements(s.Text))).ToList();
 }
