@@ -56,13 +56,14 @@ public sealed class SpoolWriter : IBatchSink
     }
 
     /// <summary>Events spooled and not yet in the store.</summary>
-    public long Depth => Interlocked.Read(ref _depth);
+    public long Depth { get { lock (_gate) return _depth; } }
 
     public double FreshnessSeconds
     {
         get
         {
-            var t = Interlocked.Read(ref _oldestUnshippedTicks);
+            long t;
+            lock (_gate) t = _oldestUnshippedTicks;
             return t == 0 ? 0 : Math.Max(0, (DateTime.UtcNow.Ticks - t) / (double)TimeSpan.TicksPerSecond);
         }
     }
@@ -195,9 +196,14 @@ public sealed class SpoolWriter : IBatchSink
                     events += p.Batch.Events.Count;
                 }
                 _segment.Flush(flushToDisk: true);
-                lock (_gate) _durable = (_segmentIndex, _segment.Length);
-                Interlocked.Add(ref _depth, events);
-                Interlocked.CompareExchange(ref _oldestUnshippedTicks, now, 0);
+                lock (_gate)
+                {
+                    _durable = (_segmentIndex, _segment.Length);
+                    // Depth and the oldest unshipped time change together under the gate: the shipper empties both
+                    // at once, and a batch appended between its two updates must not be left with no age.
+                    _depth += events;
+                    if (_oldestUnshippedTicks == 0) _oldestUnshippedTicks = now;
+                }
                 foreach (var p in group)
                     p.Done.TrySetResult(new WriteResult(Enumerable.Repeat(WriteOutcome.Spooled, p.Batch.Events.Count).ToArray(), p.Batch.Quarantined.Count));
                 if (_segment.Length >= SegmentBytes) RollSegment();
@@ -225,6 +231,7 @@ public sealed class SpoolWriter : IBatchSink
         while (!_stop.IsCancellationRequested)
         {
             (int Segment, long Offset) durable;
+            var shipStarted = DateTime.UtcNow.Ticks;
             lock (_gate) durable = _durable;
             var events = new List<CollectedEvent>();
             var quarantined = new List<QuarantinedEvent>();
@@ -269,8 +276,13 @@ public sealed class SpoolWriter : IBatchSink
                 for (var s = segment; s < endSegment; s++) File.Delete(SegmentPath(s));
                 (segment, offset) = (endSegment, endOffset);
                 Shipped += events.Count;
-                Interlocked.Add(ref _depth, -events.Count);
-                Interlocked.Exchange(ref _oldestUnshippedTicks, Interlocked.Read(ref _depth) > 0 ? (nextTicks != 0 ? nextTicks : DateTime.UtcNow.Ticks) : 0);
+                lock (_gate)
+                {
+                    _depth -= events.Count;
+                    // What is left was appended at nextTicks at the earliest, or after this ship began when the shipper
+                    // reached the durable end.
+                    _oldestUnshippedTicks = _depth > 0 ? (nextTicks != 0 ? nextTicks : shipStarted) : 0;
+                }
                 backoff = TimeSpan.FromMilliseconds(200);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
