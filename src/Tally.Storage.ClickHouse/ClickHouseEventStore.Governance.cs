@@ -16,7 +16,7 @@ namespace Tally.Storage.ClickHouse;
 /// </summary>
 public sealed partial class ClickHouseEventStore : ISubjectStore, IAuditLog
 {
-    private const int IdsPerMutation = 500;
+    private const int IdsPerMutation = 2000;
     private const string EventsMatch = "anonymous_id IN ids OR user_id IN ids OR session_id IN ids OR previous_id IN ids";
     private static readonly string[] QuarantineIdFields = ["anonymousId", "userId", "sessionId", "previousId"];
 
@@ -34,6 +34,12 @@ public sealed partial class ClickHouseEventStore : ISubjectStore, IAuditLog
         return [.. all];
     }
 
+    /// <summary>
+    /// Finds the rows first (ids travel as an external table), then deletes them by keys that are not personal data:
+    /// events by event id, links and opt-outs by their write sequence, quarantine by its row id. A mutation's text is
+    /// kept by the server (<c>system.mutations</c>, the table's <c>mutation_*.txt</c> files), so it must not name the
+    /// subject's ids.
+    /// </summary>
     public async Task<ErasedRows> EraseIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -43,55 +49,75 @@ public sealed partial class ClickHouseEventStore : ISubjectStore, IAuditLog
         try
         {
             EnsureReady();
-            var events = await CountAsync($"SELECT count() FROM events WHERE {EventsMatch}", list, ct).ConfigureAwait(false);
-            var links = await CountAsync("SELECT count() FROM identity_links WHERE from_id IN ids OR to_user_id IN ids", list, ct).ConfigureAwait(false);
-            var optOuts = await CountAsync("SELECT count() FROM opt_outs WHERE actor_id IN ids", list, ct).ConfigureAwait(false);
+            var external = ExternalTable.Ids("ids", list);
+            var eventIds = (await _http.QueryAsync($"SELECT DISTINCT event_id FROM events WHERE {EventsMatch}", 1, ct, external).ConfigureAwait(false))
+                .Select(r => r[0]).ToList();
+            var links = await _http.QueryAsync("SELECT seq, at FROM identity_links WHERE from_id IN ids OR to_user_id IN ids", 2, ct, external).ConfigureAwait(false);
+            var optOuts = await _http.QueryAsync("SELECT seq, at FROM opt_outs WHERE actor_id IN ids", 2, ct, external).ConfigureAwait(false);
             var quarantined = await QuarantinedOfAsync(list, ct).ConfigureAwait(false);
 
             var eventsTable = _cluster is null ? "events" : "events" + ShardedSchema.LocalSuffix;
             var nodes = _cluster is null ? [_http] : (IReadOnlyList<ClickHouseHttp>)[_http, .. _cluster.Others];
-            if (events > 0)
+            if (eventIds.Count > 0)
             {
                 foreach (var node in nodes)
                 {
-                    foreach (var chunk in list.Chunk(IdsPerMutation))
+                    foreach (var chunk in eventIds.Chunk(IdsPerMutation))
                     {
-                        var literal = "(" + string.Join(", ", chunk.Select(SqlLiteral.String)) + ")";
-                        await node.ExecuteAsync($"ALTER TABLE {eventsTable} DELETE WHERE {EventsMatch.Replace("ids", literal, StringComparison.Ordinal)}", ct).ConfigureAwait(false);
+                        await node.ExecuteAsync($"ALTER TABLE {eventsTable} DELETE WHERE event_id IN ({string.Join(", ", chunk.Select(SqlLiteral.String))})", ct).ConfigureAwait(false);
                     }
                 }
             }
 
             var entryTables = new List<string>();
-            if (links > 0)
+            if (links.Count > 0)
             {
-                await MutateAsync("identity_links", "from_id IN ids OR to_user_id IN ids", list, ct).ConfigureAwait(false);
+                await DeleteBySequenceAsync("identity_links", links, ct).ConfigureAwait(false);
                 entryTables.Add("identity_links");
             }
 
-            if (optOuts > 0)
+            if (optOuts.Count > 0)
             {
-                await MutateAsync("opt_outs", "actor_id IN ids", list, ct).ConfigureAwait(false);
+                await DeleteBySequenceAsync("opt_outs", optOuts, ct).ConfigureAwait(false);
                 entryTables.Add("opt_outs");
             }
 
             if (quarantined.Count > 0)
             {
-                await MutateAsync("quarantine", "id IN ids", quarantined, ct).ConfigureAwait(false);
+                foreach (var chunk in quarantined.Chunk(IdsPerMutation))
+                {
+                    await _http.ExecuteAsync($"ALTER TABLE quarantine DELETE WHERE id IN ({string.Join(", ", chunk.Select(SqlLiteral.String))})", ct).ConfigureAwait(false);
+                }
+
                 entryTables.Add("quarantine");
             }
 
-            if (events > 0)
+            if (eventIds.Count > 0)
             {
                 foreach (var node in nodes) await Mutations.WaitAsync(node, [eventsTable], ct).ConfigureAwait(false);
             }
 
             await Mutations.WaitAsync(_http, entryTables, ct).ConfigureAwait(false);
-            return new ErasedRows(events, quarantined.Count, links, optOuts);
+            return new ErasedRows(eventIds.Count, quarantined.Count, links.Count, optOuts.Count);
         }
         finally
         {
             _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Deletes rows of a table with <c>seq</c> and <c>at</c> columns by those two numbers: a row is another's only if it
+    /// was written in the same clock tick and millisecond, which the write sequence makes as good as impossible.
+    /// </summary>
+    private async Task DeleteBySequenceAsync(string table, IReadOnlyList<string[]> keys, CancellationToken ct)
+    {
+        foreach (var chunk in keys.Chunk(IdsPerMutation))
+        {
+            // Parsed and written back, so only numbers reach the SQL text.
+            var seqs = string.Join(", ", chunk.Select(k => ulong.Parse(k[0], System.Globalization.CultureInfo.InvariantCulture).ToString(System.Globalization.CultureInfo.InvariantCulture)).Distinct());
+            var ats = string.Join(", ", chunk.Select(k => SqlLiteral.Int64(TabSeparated.Int64(k[1]))).Distinct());
+            await _http.ExecuteAsync($"ALTER TABLE {table} DELETE WHERE seq IN ({seqs}) AND at IN ({ats})", ct).ConfigureAwait(false);
         }
     }
 
@@ -151,19 +177,6 @@ public sealed partial class ClickHouseEventStore : ISubjectStore, IAuditLog
             $"SELECT at, actor, role, action, target, outcome, detail FROM audit_log{where} ORDER BY at DESC, seq DESC LIMIT {SqlLiteral.Int64(Math.Max(0, query.Limit))}",
             7, ct).ConfigureAwait(false);
         return rows.Select(r => new AuditEntry(UnixTime.FromMs(TabSeparated.Int64(r[0])), r[1], r[2], r[3], r[4], r[5], r[6])).ToList();
-    }
-
-    private async Task<long> CountAsync(string sql, IReadOnlyList<string> ids, CancellationToken ct) =>
-        TabSeparated.Int64((await _http.QueryAsync(sql, 1, ct, ExternalTable.Ids("ids", ids)).ConfigureAwait(false))[0][0]);
-
-    /// <summary>Runs the deletion on one entry-node table, the ids as literals in chunks; the caller waits for it.</summary>
-    private async Task MutateAsync(string table, string condition, IReadOnlyList<string> ids, CancellationToken ct)
-    {
-        foreach (var chunk in ids.Chunk(IdsPerMutation))
-        {
-            var literal = "(" + string.Join(", ", chunk.Select(SqlLiteral.String)) + ")";
-            await _http.ExecuteAsync($"ALTER TABLE {table} DELETE WHERE {condition.Replace("ids", literal, StringComparison.Ordinal)}", ct).ConfigureAwait(false);
-        }
     }
 
     /// <summary>
