@@ -11,18 +11,23 @@ namespace Tally.Core.Pipeline;
 public sealed class SuppressionList(PropertyHasher hasher)
 {
     private readonly ConcurrentDictionary<string, byte> _hashes = new(StringComparer.Ordinal);
+    // Kept beside the dictionary because its Count and IsEmpty take every lock, and the pipeline asks for every event.
+    private int _count;
 
     public PropertyHasher Hasher => hasher;
 
-    public int Count => _hashes.Count;
+    public int Count => Volatile.Read(ref _count);
 
     public string HashOf(string id) => hasher.Hash(id);
 
-    public void AddHash(string hash) => _hashes.TryAdd(hash, 0);
+    public void AddHash(string hash)
+    {
+        if (_hashes.TryAdd(hash, 0)) Interlocked.Increment(ref _count);
+    }
 
-    public bool IsSuppressed(string? id) => id is not null && !_hashes.IsEmpty && _hashes.ContainsKey(hasher.Hash(id));
+    public bool IsSuppressed(string? id) => id is not null && Count > 0 && _hashes.ContainsKey(hasher.Hash(id));
 
     /// <summary>True when any of an event's ids is suppressed.</summary>
     public bool AnySuppressed(string? anonymousId, string? userId, string? sessionId, string? previousId = null) =>
-        !_hashes.IsEmpty && (IsSuppressed(anonymousId) || IsSuppressed(userId) || IsSuppressed(sessionId) || IsSuppressed(previousId));
+        Count > 0 && (IsSuppressed(anonymousId) || IsSuppressed(userId) || IsSuppressed(sessionId) || IsSuppressed(previousId));
 }

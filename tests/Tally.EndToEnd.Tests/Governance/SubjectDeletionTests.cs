@@ -38,6 +38,9 @@ public sealed class SubjectDeletionTests : IAsyncLifetime
 
     private string ExportRoot => Path.Combine(_dir, "export");
 
+    /// <summary>Where the retention job archives raw events, in the export's layout (written here by the exporter).</summary>
+    private string ArchiveRoot => Path.Combine(_dir, "archive");
+
     private string DatabasePath => Path.Combine(_dir, "tally.db");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -61,7 +64,7 @@ public sealed class SubjectDeletionTests : IAsyncLifetime
             Urls = "http://127.0.0.1:0",
             Ack = ack,
             SpoolDirectory = Path.Combine(_dir, "spool"),
-            ExportRoots = [ExportRoot],
+            ExportRoots = [ExportRoot, ArchiveRoot],
         }, _ => { });
         await _app.StartAsync(Ct);
         _http = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()), Timeout = TimeSpan.FromSeconds(60) };
@@ -138,13 +141,14 @@ public sealed class SubjectDeletionTests : IAsyncLifetime
             if (bytes.AsSpan().IndexOf(needle) >= 0) places.Add("file tally.db" + suffix);
         }
 
-        if (Directory.Exists(ExportRoot))
+        foreach (var root in new[] { ExportRoot, ArchiveRoot })
         {
-            foreach (var part in Directory.GetFiles(ExportRoot, "*", SearchOption.AllDirectories))
+            if (!Directory.Exists(root)) continue;
+            foreach (var part in Directory.GetFiles(root, "*", SearchOption.AllDirectories))
             {
                 await using var gz = new GZipStream(File.OpenRead(part), CompressionMode.Decompress);
                 using var reader = new StreamReader(gz, Encoding.UTF8);
-                if ((await reader.ReadToEndAsync(Ct)).Contains(id, StringComparison.Ordinal)) places.Add("export " + Path.GetRelativePath(ExportRoot, part));
+                if ((await reader.ReadToEndAsync(Ct)).Contains(id, StringComparison.Ordinal)) places.Add($"{Path.GetFileName(root)} {Path.GetRelativePath(root, part)}");
             }
         }
 
@@ -163,7 +167,8 @@ public sealed class SubjectDeletionTests : IAsyncLifetime
         var unknown = Some.Track("no_such_event", null, sessA1, anonA);
         Assert.Equal(1, (await IngestAsync(unknown)).GetProperty("quarantined").GetInt32());
         await SettleAsync();
-        await new EventExporter(_store, _plan).ExportAsync(ExportRoot, DateTimeOffset.UtcNow.AddHours(-2), DateTimeOffset.UtcNow.AddHours(1), ct: Ct);
+        foreach (var root in new[] { ExportRoot, ArchiveRoot })
+            await new EventExporter(_store, _plan).ExportAsync(root, DateTimeOffset.UtcNow.AddHours(-2), DateTimeOffset.UtcNow.AddHours(1), ct: Ct);
         var idsOfA = new[] { anonA, userA, sessA1, sessA2 };
         foreach (var id in idsOfA) Assert.NotEmpty(await PlacesHoldingAsync(id));
 
@@ -174,13 +179,20 @@ public sealed class SubjectDeletionTests : IAsyncLifetime
         // Three widget opens and the identify call; the quarantined event; the identify link; the exported rows.
         Assert.Equal(("user", 4, 4L, 1L, 1L), (receipt.GetProperty("kind").GetString(), receipt.GetProperty("mergedIds").GetInt32(),
             receipt.GetProperty("events").GetInt64(), receipt.GetProperty("quarantined").GetInt64(), receipt.GetProperty("identityLinks").GetInt64()));
-        Assert.Equal(4, receipt.GetProperty("exportRows").GetInt64());
-        Assert.InRange(receipt.GetProperty("exportFiles").GetInt32(), 1, 2);
+        // Each of the four events once in the export and once in the archive.
+        Assert.Equal(8, receipt.GetProperty("exportRows").GetInt64());
+        Assert.InRange(receipt.GetProperty("exportFiles").GetInt32(), 2, 4);
         var hash = new PropertyHasher(_salt).Hash(userA);
         Assert.Equal(hash, receipt.GetProperty("subjectHash").GetString());
         Assert.DoesNotContain(userA, body);
         foreach (var id in idsOfA) Assert.Empty(await PlacesHoldingAsync(id));
-        foreach (var id in new[] { anonB, userB, sessB }) Assert.Contains(await PlacesHoldingAsync(id), p => p.StartsWith("export ", StringComparison.Ordinal));
+        foreach (var id in new[] { anonB, userB, sessB })
+        {
+            var places = await PlacesHoldingAsync(id);
+            Assert.Contains("events", places);
+            Assert.Contains(places, p => p.StartsWith("export ", StringComparison.Ordinal));
+            Assert.Contains(places, p => p.StartsWith("archive ", StringComparison.Ordinal));
+        }
 
         // The same ids again: every event carrying one is dropped and counted, and nothing of them is stored.
         var before = (await MetricsAsync())[DroppedSuppressed];
