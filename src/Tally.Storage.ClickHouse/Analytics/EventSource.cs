@@ -96,20 +96,20 @@ internal sealed class EventSource
         var from = $"events\nWHERE {string.Join(" AND ", conditions)}";
         if (_withRollups)
         {
+            // The conditions (on ts and name) read the aliases, so the roll-up's (day, name) sort key prunes the rows.
             var rollups = $"""
                 SELECT toInt64(toUInt32(day)) * 86400000 AS ts, sum(count) AS count, name, dimensions AS properties
                 FROM rollups_daily
-                WHERE {environment} AND dimensions != ''
+                WHERE {string.Join(" AND ", _where.Prepend("dimensions != ''").Prepend(environment))}
                 GROUP BY day, name, dimensions
                 """;
-            var filter = _where.Count == 0 ? "" : $"\nWHERE {string.Join(" AND ", _where)}";
             from = $"""
                 (
                 SELECT ts, count, name, session_id, anonymous_id, user_id, properties FROM {from}
                 UNION ALL
                 SELECT ts, count, name, '' AS session_id, '' AS anonymous_id, '' AS user_id, properties FROM (
                 {rollups}
-                ){filter}
+                )
                 )
                 """;
         }
