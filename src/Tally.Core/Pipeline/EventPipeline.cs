@@ -129,7 +129,8 @@ public sealed class EventPipeline
             RequestId = ctx.RequestId,
             Count = e.Count,
             AggregateOnly = def?.AggregateOnly == true,
-            PropertiesJson = def?.AggregateOnly == true ? "{}" : json,
+            // Aggregate-only: only the roll-up's dimensions; the raw properties are never written.
+            PropertiesJson = def?.AggregateOnly == true ? AggregateDimensions.Of(_plan, def, json, e.Source) : json,
             PreviousId = identifiers ? e.PreviousId : null,
         };
         return new PipelineOutcome.Accepted(collected, identifiers ? LinksOf(collected, json) : [], report.Dropped) { OptOut = optOutChange };
