@@ -57,6 +57,7 @@ public static class TallyServer
         builder.Services.AddSingleton(new Auth(options.Keys));
         builder.Services.AddSingleton(new EventPipeline(options.Plan, options.Pipeline, optOuts));
         builder.Services.AddSingleton<IngestService>();
+        Governance.GovernanceJobs.Register(builder.Services, options);
         builder.Services.AddCors(c => c.AddDefaultPolicy(p =>
         {
             if (options.CorsOrigins.Contains("*")) p.AllowAnyOrigin(); else p.WithOrigins([.. options.CorsOrigins]);
@@ -81,6 +82,7 @@ public static class TallyServer
         CollectorEndpoints.Map(app);
         QuarantineEndpoints.Map(app);
         QueryEndpoints.Map(app);
+        RetentionEndpoints.Map(app);
         app.MapGet("/healthz", () => Results.Json(new HealthBody("ok", options.Plan.Name, options.Plan.Version), TallyServerJson.Default.HealthBody));
         app.MapGet("/metrics", (TallyMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -73,6 +73,9 @@ internal sealed class StoreWriter : IDisposable
         }
     }
 
+    /// <summary>The write connection, for rare statements that need no prepared form (retention); the caller holds the write gate.</summary>
+    public SqliteConnection Connection => _connection;
+
     public WriteResult Write(WriteBatch batch, CancellationToken ct)
     {
         var events = batch.Events;
