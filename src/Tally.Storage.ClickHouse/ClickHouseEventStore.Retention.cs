@@ -5,8 +5,11 @@ using Tally.Storage.ClickHouse.Writing;
 namespace Tally.Storage.ClickHouse;
 
 /// <summary>
-/// Retention on ClickHouse: counts through the entry node (the Distributed tables on a cluster), deletions as one
-/// mutation per table and run on every node (see <see cref="RetentionDeletion"/>). Deleting raw events leaves their
+/// Retention on ClickHouse: counts through the entry node (the Distributed tables on a cluster), then deletions on every
+/// node (see <see cref="RetentionDeletion"/>): month partitions whose every row is past its cutoff are dropped whole, and
+/// only what is left goes to one mutation per table. On 18.16 a mutation rewrites every part of the table, so a run
+/// that crosses only whole months rewrites nothing; hourly runs on a large table are cheaper less often
+/// (<c>--retention-every 24h</c>). Deleting raw events leaves their
 /// roll-up counts and their ids in <c>seen_ids</c> alone (mutations do not fire materialized views), so a late retry
 /// of a deleted event is still a duplicate and the daily counts keep their own retention.
 /// </summary>
@@ -40,7 +43,13 @@ public sealed partial class ClickHouseEventStore : IRetentionStore
             var counts = await CountEventsBeforeAsync(cutoffs, ct).ConfigureAwait(false);
             if (counts.Count > 0)
             {
-                await Deletion().DeleteAsync("events", Where(cutoffs.Where(c => counts.ContainsKey(c.Name)).ToList()), ct).ConfigureAwait(false);
+                var where = Where(cutoffs.Where(c => counts.ContainsKey(c.Name)).ToList());
+                var whole = await WholeMonthsAsync($"SELECT toYYYYMM(day) AS month FROM events GROUP BY month HAVING count() = countIf({where})", ct).ConfigureAwait(false);
+                await Deletion().DropPartitionsAsync("events", whole, ct).ConfigureAwait(false);
+                if (whole.Count == 0 || (await CountEventsBeforeAsync(cutoffs, ct).ConfigureAwait(false)).Count > 0)
+                {
+                    await Deletion().DeleteAsync("events", where, ct).ConfigureAwait(false);
+                }
             }
 
             return counts;
@@ -70,7 +79,12 @@ public sealed partial class ClickHouseEventStore : IRetentionStore
             var count = await CountRollupsBeforeAsync(before, ct).ConfigureAwait(false);
             if (count > 0)
             {
-                await Deletion().DeleteAsync("rollups_daily", $"day < {SqlLiteral.Date(before)}", ct).ConfigureAwait(false);
+                var whole = await WholeMonthsAsync($"SELECT toYYYYMM(day) AS month FROM rollups_daily GROUP BY month HAVING max(day) < {SqlLiteral.Date(before)}", ct).ConfigureAwait(false);
+                await Deletion().DropPartitionsAsync("rollups_daily", whole, ct).ConfigureAwait(false);
+                if (await CountRollupsBeforeAsync(before, ct).ConfigureAwait(false) > 0)
+                {
+                    await Deletion().DeleteAsync("rollups_daily", $"day < {SqlLiteral.Date(before)}", ct).ConfigureAwait(false);
+                }
             }
 
             return count;
@@ -82,6 +96,10 @@ public sealed partial class ClickHouseEventStore : IRetentionStore
     }
 
     private RetentionDeletion Deletion() => new(_http, _cluster);
+
+    /// <summary>The month partitions (toYYYYMM) a query finds wholly past their cutoff.</summary>
+    private async Task<List<long>> WholeMonthsAsync(string sql, CancellationToken ct) =>
+        [.. (await _http.QueryAsync(sql, 1, ct).ConfigureAwait(false)).Select(r => TabSeparated.Int64(r[0]))];
 
     private static string Where(IReadOnlyList<EventCutoff> cutoffs) =>
         string.Join(" OR ", cutoffs.Select(c => $"(name = {SqlLiteral.String(c.Name)} AND ts < {SqlLiteral.Int64(UnixTime.ToMs(c.Before))})"));

@@ -34,6 +34,23 @@ internal sealed class RetentionDeletion(ClickHouseHttp entry, ClusterNodes? clus
         }
     }
 
+    /// <summary>
+    /// Drops whole month partitions of <paramref name="table"/> on every node: no rewrite at all, unlike a mutation, which
+    /// on 18.16 rewrites every part of the table whether or not it holds a matching row.
+    /// </summary>
+    public async Task DropPartitionsAsync(string table, IReadOnlyList<long> months, CancellationToken ct)
+    {
+        var local = cluster is null ? table : table + ShardedSchema.LocalSuffix;
+        IReadOnlyList<ClickHouseHttp> nodes = cluster is null ? [entry] : [entry, .. cluster.Others];
+        foreach (var month in months)
+        {
+            foreach (var node in nodes)
+            {
+                await node.ExecuteAsync($"ALTER TABLE {local} DROP PARTITION {SqlLiteral.Int64(month)}", ct).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task WaitAsync(ClickHouseHttp node, string table, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();

@@ -80,6 +80,21 @@ public abstract class RetentionStoreContract(IEventStoreFactory factory) : IAsyn
     }
 
     [Fact]
+    public async Task Deleting_every_name_past_whole_months_and_part_of_the_next_removes_exactly_those_events()
+    {
+        var events = await WriteHistoryAsync();
+        // January and February are wholly past for every name; March only in part.
+        var cutoffs = Names.Select(n => new EventCutoff(n, new DateTimeOffset(2025, 3, 10, 5, 0, 0, TimeSpan.Zero))).ToList();
+
+        var deleted = await Retention.DeleteEventsBeforeAsync(cutoffs, Ct);
+
+        Assert.Equal(Expected(events, cutoffs), deleted);
+        var kept = events.Where(e => e.Timestamp >= cutoffs[0].Before).Select(e => e.EventId).Order(StringComparer.Ordinal);
+        var left = await Store.ReadEventsAsync(new EventQuery(), Ct).Select(e => e.EventId).ToListAsync(Ct);
+        Assert.Equal(kept, left.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Deleting_when_nothing_is_old_enough_deletes_nothing()
     {
         var events = await WriteHistoryAsync();
