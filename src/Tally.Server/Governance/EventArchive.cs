@@ -45,12 +45,27 @@ public sealed class EventArchive
     {
         var from = ArchivedBefore(name);
         if (from >= before) return 0;
+        var added = await AppendAsync(store, new EventQuery(name, from, before), ct).ConfigureAwait(false);
+        _archivedBefore[name] = before;
+        await WriteStateAsync(ct).ConfigureAwait(false);
+        return added;
+    }
 
+    /// <summary>
+    /// Archives whatever the store still holds of <paramref name="name"/> before <paramref name="before"/> and the archive
+    /// does not: run just before those rows are deleted, it catches events that arrived after the watermark had passed
+    /// their timestamp. Rows older than the previous deletion are gone already, so this reads one run's worth.
+    /// </summary>
+    public Task<long> ArchiveStillStoredAsync(IEventStore store, string name, DateTimeOffset before, CancellationToken ct = default) =>
+        AppendAsync(store, new EventQuery(name, To: before), ct);
+
+    private async Task<long> AppendAsync(IEventStore store, EventQuery query, CancellationToken ct)
+    {
         long added = 0;
         DateTimeOffset? hour = null;
         var pending = new Dictionary<ExportPartition, List<(string Id, string Line)>>();
         // Rows come in timestamp order, so an hour is complete when the next row is in a later one: one hour in memory.
-        await foreach (var e in store.ReadEventsAsync(new EventQuery(name, from, before), ct).ConfigureAwait(false))
+        await foreach (var e in store.ReadEventsAsync(query, ct).ConfigureAwait(false))
         {
             var partition = ExportPartition.Of(e.Environment, e.Timestamp);
             if (hour != partition.Start)
@@ -63,10 +78,7 @@ public sealed class EventArchive
             rows.Add((e.EventId, ExportRow.Write(e, _plan)));
         }
 
-        added += await FlushAsync(pending, ct).ConfigureAwait(false);
-        _archivedBefore[name] = before;
-        await WriteStateAsync(ct).ConfigureAwait(false);
-        return added;
+        return added + await FlushAsync(pending, ct).ConfigureAwait(false);
     }
 
     private async Task<long> FlushAsync(Dictionary<ExportPartition, List<(string Id, string Line)>> pending, CancellationToken ct)

@@ -71,6 +71,16 @@ public sealed class RetentionRun(IEventStore store, TrackingPlan plan)
                 : await archive!.ArchiveAsync(store, e.Name, before, ct).ConfigureAwait(false);
         }
 
+        if (!dryRun)
+        {
+            // What is about to be deleted is archived first even if it arrived late, after the watermark had passed it.
+            foreach (var e in archived.Where(e => e.DeleteBefore is not null))
+            {
+                var late = await archive!.ArchiveStillStoredAsync(store, e.Name, e.DeleteBefore!.Value, ct).ConfigureAwait(false);
+                archivedCounts[e.Name] += late;
+            }
+        }
+
         var cutoffs = schedule.Events.Where(e => e.DeleteBefore is not null).Select(e => new EventCutoff(e.Name, e.DeleteBefore!.Value)).ToList();
         var deleted = cutoffs.Count == 0
             ? new Dictionary<string, long>()

@@ -195,6 +195,24 @@ public abstract class RetentionRunContract(IEventStoreFactory factory) : IAsyncL
     }
 
     [Fact]
+    public async Task An_event_that_arrives_after_the_archive_passed_its_time_is_archived_before_it_is_deleted()
+    {
+        var plan = Plan("auterity.yaml");
+        // system.* events: archived after 30 days, deleted after 90.
+        var name = plan.Events.First(e => e.Category == "system_events").Name;
+        await Run(plan).RunAsync(Now, dryRun: false, "test", "admin", Ct);
+        var late = new CollectedEvent { EventId = "late-one", Name = name, Timestamp = Now.AddDays(-60), ReceivedAt = Now, Environment = "production" };
+        await Store.WriteAsync(WriteBatch.Of(late), Ct);
+
+        // 40 days on, it is past retention: it must reach the archive before it leaves the store.
+        var report = await Run(plan).RunAsync(Now.AddDays(40), dryRun: false, "test", "admin", Ct);
+
+        Assert.Equal([ExportRow.Write(late, plan)], ArchiveLines());
+        Assert.Equal((1, 1), (report.Events.Single(e => e.Event == name).Archived, report.Events.Single(e => e.Event == name).Deleted));
+        Assert.Equal(0, await Store.CountEventsAsync(new EventQuery(), Ct));
+    }
+
+    [Fact]
     public async Task A_plan_that_archives_refuses_to_run_without_an_archive_and_says_so_in_the_audit_log()
     {
         var plan = Plan("auterity.yaml");
