@@ -19,20 +19,20 @@ public static class ServeCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Data directory for the embedded store.", DefaultValueFactory = _ => new DirectoryInfo("tally-data") };
         var store = new Option<string?>("--store") { Description = "Store URI: sqlite://PATH (default: DATA/tally.db) or clickhouse://HOST:PORT/DATABASE." };
         var ack = new Option<AckMode?>("--ack") { Description = "When to answer 2xx: 'store' (after the store commit; default for SQLite) or 'spool' (after the local spool's fsync, a shipper moves batches to the store; default for ClickHouse)." };
+        var exportDirs = new Option<DirectoryInfo[]>("--export-dir") { Description = "An export or archive root; a GDPR deletion rewrites its part files (repeatable).", DefaultValueFactory = _ => [] };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var retentionEvery = new Option<string>("--retention-every") { Description = "How often to apply retention (e.g. 1h, 30m), or 'off'.", DefaultValueFactory = _ => "1h" };
         var archiveDir = new Option<DirectoryInfo?>("--archive-dir") { Description = "Where retention archives events past archive_after (default: DATA/archive)." };
-        var exportDir = new Option<DirectoryInfo?>("--export-dir") { Description = "Turns on the scheduled export of completed hours into this directory (Hive layout)." };
-        var exportEvery = new Option<string>("--export-every") { Description = "How often the scheduled export runs (e.g. 1h).", DefaultValueFactory = _ => "1h" };
+        var exportEvery = new Option<string>("--export-every") { Description = "Export completed hours into the first --export-dir this often (e.g. 1h); 'off' by default.", DefaultValueFactory = _ => "off" };
         var cmd = new Command("serve", "Run the collector (Segment-compatible) and the query API.\nExample: tally serve --plan plans/aurora-concierge.yaml --data ./tally-data");
         cmd.Options.Add(plan);
         cmd.Options.Add(data);
         cmd.Options.Add(store);
         cmd.Options.Add(urls);
         cmd.Options.Add(ack);
+        cmd.Options.Add(exportDirs);
         cmd.Options.Add(retentionEvery);
         cmd.Options.Add(archiveDir);
-        cmd.Options.Add(exportDir);
         cmd.Options.Add(exportEvery);
         cmd.SetAction(async (parse, ct) =>
         {
@@ -46,6 +46,13 @@ public static class ServeCommand
                 !TryEvery(parse.GetValue(exportEvery)!, "--export-every", out var export)) return 2;
             var dataDir = parse.GetValue(data)!;
             dataDir.Create();
+            var exports = parse.GetValue(exportDirs)!.Select(d => d.FullName).ToList();
+            if (export is not null && exports.Count == 0)
+            {
+                Console.Error.WriteLine("tally serve: --export-every needs an --export-dir to write into");
+                return 2;
+            }
+            var archive = parse.GetValue(archiveDir)?.FullName ?? Path.Combine(dataDir.FullName, "archive");
             var (eventStore, storeError) = StoreFactory.Open(parse.GetValue(store), dataDir.FullName);
             if (eventStore is null)
             {
@@ -62,9 +69,11 @@ public static class ServeCommand
                 Ack = parse.GetValue(ack) ?? (eventStore is Tally.Storage.Sqlite.SqliteEventStore ? AckMode.Store : AckMode.Spool),
                 SpoolDirectory = Path.Combine(dataDir.FullName, "spool"),
                 RetentionEvery = retention,
-                ArchiveDirectory = parse.GetValue(archiveDir)?.FullName ?? Path.Combine(dataDir.FullName, "archive"),
-                ExportDirectory = parse.GetValue(exportDir)?.FullName,
+                ArchiveDirectory = archive,
+                // The scheduled export writes into the first --export-dir; a GDPR deletion scrubs every root, the archive included.
+                ExportDirectory = export is null ? null : exports.FirstOrDefault(),
                 ExportEvery = export ?? TimeSpan.Zero,
+                ExportRoots = [.. exports, archive],
             };
             if (options.Keys.Count == 0) Console.Error.WriteLine("tally serve: warning: no keys configured (TALLY_WRITE_KEYS, TALLY_ANALYST_KEYS): every request will be refused");
             var app = await TallyServer.BuildAsync(options);

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Tally.Core.Governance;
+using Tally.Core.Storage;
 using Tally.Server.Configuration;
 using Tally.Server.Governance;
 
@@ -14,14 +16,21 @@ public static class RetentionEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/retention/apply", async (HttpContext http, Auth auth, RetentionRun run, bool? dryRun) =>
+        app.MapPost("/v1/retention/apply", async (HttpContext http, Auth auth, RetentionRun run, IEventStore store, bool? dryRun) =>
         {
             var key = auth.Resolve(http.Request);
             if (key is null) return Auth.Unauthorized("an admin key is required (Authorization: Bearer KEY)");
-            if (key.Role != Role.Admin) return Auth.Forbidden("retention deletes data: admin keys only");
+            var role = key.Role.ToString().ToLowerInvariant();
+            if (key.Role != Role.Admin)
+            {
+                if (store is IAuditLog log)
+                    await log.AppendAuditAsync(new AuditEntry(DateTimeOffset.UtcNow, key.Label, role, RetentionRun.AuditAction, run.Target, "denied", "status=403"), http.RequestAborted);
+                return Auth.Forbidden("retention deletes data: admin keys only");
+            }
+
             try
             {
-                var report = await run.RunAsync(DateTimeOffset.UtcNow, dryRun ?? false, actor: "api-key", role: "admin", http.RequestAborted);
+                var report = await run.RunAsync(DateTimeOffset.UtcNow, dryRun ?? false, actor: key.Label, role: role, http.RequestAborted);
                 return Results.Json(report, TallyServerJson.Default.RetentionReport);
             }
             catch (NotSupportedException ex)

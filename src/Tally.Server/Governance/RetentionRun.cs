@@ -21,6 +21,9 @@ public sealed class RetentionRun(IEventStore store, TrackingPlan plan)
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
+    /// <summary>The audit lines' target: the plan whose retention is applied.</summary>
+    public string Target => plan.Name;
+
     /// <summary>Where archived events go; required when the plan declares an archive period and the run is not dry.</summary>
     public string? ArchiveDirectory { get; init; }
 

@@ -73,7 +73,7 @@ internal sealed class StoreWriter : IDisposable
         }
     }
 
-    /// <summary>The write connection, for rare statements that need no prepared form (retention); the caller holds the write gate.</summary>
+    /// <summary>The write connection, for the rare writes that need no prepared statement (deletion, audit). No transaction may be open.</summary>
     public SqliteConnection Connection => _connection;
 
     public WriteResult Write(WriteBatch batch, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Tally.Core.Events;
+using Tally.Core.Governance;
 using Tally.Core.Plans;
 using Tally.Core.Storage;
 using Tally.Server;
@@ -91,6 +92,9 @@ public sealed class RetentionServerTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await ApplyAsync(null, "")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await ApplyAsync(AnalystKey, "")).StatusCode);
+
+        var denied = Assert.Single(await _store.ReadAuditAsync(new AuditQuery(Action: RetentionRun.AuditAction), Ct));
+        Assert.Equal(("denied", "anal…", "analyst"), (denied.Outcome, denied.Actor, denied.Role));
     }
 
     [Fact]
@@ -113,6 +117,12 @@ public sealed class RetentionServerTests : IAsyncLifetime
         using var real = await ApplyAsync(AdminKey, "?dryRun=false");
         Assert.Equal(HttpStatusCode.OK, real.StatusCode);
         Assert.Equal(2, await _store.CountEventsAsync(new EventQuery(), Ct));
+
+        // Both runs are in the audit log under the admin key's label, newest first, with their counts.
+        var lines = await _store.ReadAuditAsync(new AuditQuery(Action: RetentionRun.AuditAction), Ct);
+        Assert.Equal([("ok", "admi…"), ("ok", "admi…")], lines.Select(l => (l.Outcome, l.Actor)));
+        Assert.Contains("\"dry_run\":false", lines[0].Detail);
+        Assert.Contains($"\"{events[0].Name}\":3", lines[0].Detail);
     }
 
     [Fact]
