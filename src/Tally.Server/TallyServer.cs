@@ -69,6 +69,7 @@ public static class TallyServer
         if (options.Store is ISubjectStore subjectStore)
             builder.Services.AddSingleton(new SubjectDeletion(subjectStore, suppressed, options.ExportRoots, guarded.BarrierAsync));
         builder.Services.AddSingleton<IngestService>();
+        Governance.GovernanceJobs.Register(builder.Services, options);
         builder.Services.AddCors(c => c.AddDefaultPolicy(p =>
         {
             if (options.CorsOrigins.Contains("*")) p.AllowAnyOrigin(); else p.WithOrigins([.. options.CorsOrigins]);
@@ -97,6 +98,8 @@ public static class TallyServer
         QueryEndpoints.Map(audited);
         SubjectEndpoints.Map(audited);
         AuditEndpoints.Map(audited);
+        // Retention audits each run itself, with its counts (RetentionRun), so it is not in the audited group.
+        RetentionEndpoints.Map(app);
         app.MapGet("/healthz", () => Results.Json(new HealthBody("ok", options.Plan.Name, options.Plan.Version), TallyServerJson.Default.HealthBody));
         app.MapGet("/metrics", (TallyMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());

@@ -36,6 +36,17 @@ public sealed record TallyServerOptions
     public IReadOnlyList<string> ExportRoots { get; init; } = [];
     /// <summary>Origins allowed by CORS; <c>*</c> by default, since browser SDKs run on customers' sites.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = ["*"];
+    /// <summary>How often retention runs (archive, then delete past the plan's periods); null turns the job off.</summary>
+    public TimeSpan? RetentionEvery { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>How long after start the first retention run waits (at most <see cref="RetentionEvery"/>).</summary>
+    public TimeSpan RetentionFirstRunAfter { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>Where retention archives events past their archive period; needed when the plan declares one.</summary>
+    public string? ArchiveDirectory { get; init; }
+    /// <summary>Where the scheduled export writes; null (the default) turns it off.</summary>
+    public string? ExportDirectory { get; init; }
+    public TimeSpan ExportEvery { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>The clock of the scheduled jobs; tests pass a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }
 
 public enum AckMode
