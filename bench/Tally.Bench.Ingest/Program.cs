@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.Hosting;
 using Tally.Core.Plans;
 using Tally.Server;
 using Tally.Server.Configuration;
@@ -64,11 +65,8 @@ else
     if (argsMap.ContainsKey("serve"))
     {
         Console.WriteLine($"collector for plan {plan.Name} on {baseUri} (key '{key}', SQLite at {store.Path}, ack after {(ack == AckMode.Spool ? "spool fsync" : "store commit")}); Ctrl+C stops it");
-        var stopped = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopped.TrySetResult(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
-        await stopped.Task;
-        await app.StopAsync();
+        // The host stops itself on Ctrl+C or SIGTERM.
+        await app.WaitForShutdownAsync();
         await store.DisposeAsync();
         dir.Delete(recursive: true);
         return 0;
