@@ -12,14 +12,15 @@ internal sealed class FingerprintSet
 
     public FingerprintSet(int capacity = 1024)
     {
-        var size = 16;
+        // long: at the largest sizes size * 3 would overflow an int.
+        var size = 16L;
         while (size * 3 / 4 < capacity)
         {
             size *= 2;
         }
 
         _slots = new UInt128[size];
-        _mask = size - 1;
+        _mask = (int)(size - 1);
     }
 
     public int Count { get; private set; }
@@ -48,7 +49,7 @@ internal sealed class FingerprintSet
     public bool Add(UInt128 fingerprint)
     {
         ArgumentOutOfRangeException.ThrowIfZero(fingerprint);
-        if ((Count + 1) > (_slots.Length / 4) * 3)
+        if (Count + 1L > _slots.Length / 4L * 3)
         {
             Grow();
         }
