@@ -28,7 +28,8 @@ public sealed class ClickHouseEventStoreTests : EventStoreContract
         await Store.InitializeAsync(Ct);
         await ReopenAsync();
 
-        Assert.Equal(["1"], await LinesAsync("SELECT version FROM schema_version ORDER BY version"));
+        var scripts = SchemaScript.Embedded(typeof(Tally.Storage.ClickHouse.ClickHouseEventStore).Assembly, "Tally.Storage.ClickHouse.Schema.");
+        Assert.Equal(scripts.Select(s => s.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList(), await LinesAsync("SELECT version FROM schema_version ORDER BY version"));
     }
 
     [Fact]

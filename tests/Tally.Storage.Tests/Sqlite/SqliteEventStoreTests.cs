@@ -27,8 +27,9 @@ public sealed class SqliteEventStoreTests : EventStoreContract
 
         var versions = await QueryAsync(_factory.DatabasePath, "SELECT version FROM schema_version ORDER BY version");
 
-        var scripts = typeof(Tally.Storage.Sqlite.SqliteEventStore).Assembly.GetManifestResourceNames().Count(n => n.EndsWith(".sql", StringComparison.Ordinal));
-        Assert.Equal(Enumerable.Range(1, scripts).Select(v => (object)(long)v).ToList(), versions);
+        // Numbers may have gaps (each branch is given its own), so the expected versions are the scripts' own numbers.
+        var scripts = SchemaScript.Embedded(typeof(Tally.Storage.Sqlite.SqliteEventStore).Assembly, "Tally.Storage.Sqlite.Schema.");
+        Assert.Equal(scripts.Select(s => (object)(long)s.Version).ToList(), versions);
     }
 
     [Fact]
