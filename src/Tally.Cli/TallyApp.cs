@@ -20,6 +20,7 @@ public static class TallyApp
         root.Subcommands.Add(JourneysCommand.Build());
         root.Subcommands.Add(CountsCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
+        root.Subcommands.Add(KeysCommand.Build());
         return root;
     }
 
