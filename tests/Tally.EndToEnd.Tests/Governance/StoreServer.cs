@@ -48,6 +48,9 @@ public sealed class StoreServer : IAsyncDisposable
 
     private string SqlitePath => Path.Combine(_directory, "tally.db");
 
+    /// <summary>The store as <c>tally … --store</c> names it.</summary>
+    public string StoreUri => Kind == StoreKind.Sqlite ? $"sqlite://{SqlitePath}" : $"clickhouse://{ClickHouseUrl.Host}:{ClickHouseUrl.Port}/{_database}";
+
     public static async Task<StoreServer> StartAsync(StoreKind kind, string planPath)
     {
         var loaded = PlanLoader.LoadFile(planPath);
@@ -87,10 +90,10 @@ public sealed class StoreServer : IAsyncDisposable
     }
 
     /// <summary>Posts a body with the write key as HTTP Basic user name, plus whatever headers <paramref name="headers"/> sets.</summary>
-    public async Task<Tally.EndToEnd.Tests.Support.Posted> PostAsync(string path, string body, Action<HttpRequestHeaders>? headers = null)
+    public async Task<Tally.EndToEnd.Tests.Support.Posted> PostAsync(string path, string body, Action<HttpRequestHeaders>? headers = null, string? key = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(WriteKey + ":")));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes((key ?? WriteKey) + ":")));
         headers?.Invoke(request.Headers);
         using var response = await Http.SendAsync(request);
         return new Tally.EndToEnd.Tests.Support.Posted(response.StatusCode, await response.Content.ReadAsStringAsync(), "", response.Headers, response.Content.Headers);
