@@ -11,6 +11,8 @@ namespace Tally.Server.Configuration;
 public sealed class StoredKeyCache(IKeyStore store, TimeSpan interval) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    // One refresh at a time: a slow read begun before a revocation must not overwrite a read made after it.
+    private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile IReadOnlyDictionary<string, StoredApiKey> _byHash = new Dictionary<string, StoredApiKey>(StringComparer.Ordinal);
     private Task? _loop;
 
@@ -20,8 +22,16 @@ public sealed class StoredKeyCache(IKeyStore store, TimeSpan interval) : IAsyncD
     /// <summary>Reads every key now; awaited at start and after this server itself creates or revokes a key.</summary>
     public async Task RefreshAsync(CancellationToken ct = default)
     {
-        var keys = await store.ListKeysAsync(ct).ConfigureAwait(false);
-        _byHash = keys.GroupBy(k => k.Hash, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        await _refresh.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var keys = await store.ListKeysAsync(ct).ConfigureAwait(false);
+            _byHash = keys.GroupBy(k => k.Hash, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        }
+        finally
+        {
+            _refresh.Release();
+        }
     }
 
     public void Start() => _loop ??= Task.Run(LoopAsync);
@@ -52,6 +62,7 @@ public sealed class StoredKeyCache(IKeyStore store, TimeSpan interval) : IAsyncD
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await _loop.ConfigureAwait(false);
+        // _refresh is left undisposed: a /v1/keys request finishing during shutdown may still wait on it.
         _stop.Dispose();
     }
 }
