@@ -118,6 +118,25 @@ public sealed class RoleMatrixTests : IAsyncLifetime
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    [Fact]
+    public async Task Keys_made_over_http_are_shown_once_and_listed_without_the_key_or_its_hash()
+    {
+        var key = await CreateStoredKeyAsync("writer");
+        var badEnvironment = await SendAsync(HttpMethod.Post, "/v1/keys", """{"role":"writer","environment":"moon"}""", _server.AdminKey);
+        var badRole = await SendAsync(HttpMethod.Post, "/v1/keys", """{"role":"root"}""", _server.AdminKey);
+
+        var listed = await SendAsync(HttpMethod.Get, "/v1/keys", null, _server.AdminKey);
+
+        Assert.Equal(HttpStatusCode.OK, listed.Status);
+        Assert.DoesNotContain(key, listed.Body);
+        Assert.DoesNotContain(Tally.Core.Governance.ApiKeySecret.Hash(key), listed.Body);
+        var entry = Assert.Single(listed.Json.GetProperty("keys").EnumerateArray());
+        Assert.Equal((IdOf(key), "writer", "matrix writer"), (entry.GetProperty("id").GetString(), entry.GetProperty("role").GetString(), entry.GetProperty("name").GetString()));
+        badEnvironment.ShouldBeError(HttpStatusCode.BadRequest, "invalid_key_request");
+        badRole.ShouldBeError(HttpStatusCode.BadRequest, "invalid_key_request");
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "/v1/events", TrackBody(), key)).Status);
+    }
+
     private static bool Allowed(string role, Lowest lowest) => lowest switch
     {
         Lowest.Public => true,
