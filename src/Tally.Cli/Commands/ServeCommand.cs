@@ -20,6 +20,7 @@ public static class ServeCommand
         var store = new Option<string?>("--store") { Description = "Store URI: sqlite://PATH (default: DATA/tally.db) or clickhouse://HOST:PORT/DATABASE." };
         var ack = new Option<AckMode?>("--ack") { Description = "When to answer 2xx: 'store' (after the store commit; default for SQLite) or 'spool' (after the local spool's fsync, a shipper moves batches to the store; default for ClickHouse)." };
         var minGroup = new Option<int>("--min-group-size") { Description = "Viewer answers leave out groups (breakdown rows, KPI groups, attribution credits) smaller than this; 1 turns it off.", DefaultValueFactory = _ => 5 };
+        var exportDirs = new Option<DirectoryInfo[]>("--export-dir") { Description = "An export or archive root; a GDPR deletion rewrites its part files (repeatable).", DefaultValueFactory = _ => [] };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var cmd = new Command("serve", "Run the collector (Segment-compatible) and the query API.\nExample: tally serve --plan plans/aurora-concierge.yaml --data ./tally-data");
         cmd.Options.Add(plan);
@@ -28,6 +29,7 @@ public static class ServeCommand
         cmd.Options.Add(urls);
         cmd.Options.Add(ack);
         cmd.Options.Add(minGroup);
+        cmd.Options.Add(exportDirs);
         cmd.SetAction(async (parse, ct) =>
         {
             var loaded = PlanLoader.LoadFile(parse.GetValue(plan)!.FullName);
@@ -54,6 +56,7 @@ public static class ServeCommand
                 Ack = parse.GetValue(ack) ?? (eventStore is Tally.Storage.Sqlite.SqliteEventStore ? AckMode.Store : AckMode.Spool),
                 SpoolDirectory = Path.Combine(dataDir.FullName, "spool"),
                 MinGroupSize = Math.Max(1, parse.GetValue(minGroup)),
+                ExportRoots = [.. parse.GetValue(exportDirs)!.Select(d => d.FullName)],
             };
             var app = await TallyServer.BuildAsync(options);
             if (options.Keys.Count == 0 && (eventStore is not Tally.Core.Storage.IKeyStore stored || (await stored.ListKeysAsync(ct)).All(k => k.Revoked)))

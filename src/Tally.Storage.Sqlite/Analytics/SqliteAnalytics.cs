@@ -39,7 +39,8 @@ internal sealed class SqliteAnalytics(SqliteEventStore store, string environment
     {
         ArgumentNullException.ThrowIfNull(kpi);
         ArgumentNullException.ThrowIfNull(range);
-        return RunAsync(EventSlice.Kpi(kpi, range), kpi.Unit, (events, identities) => KpiEngine.Run(events, identities, kpi, range), ct);
+        // KPIs count aggregate-only events too, from their roll-up rows (RollupEvents).
+        return RunAsync(EventSlice.Kpi(kpi, range), kpi.Unit, (events, identities) => KpiEngine.Run(events, identities, kpi, range), ct, withRollups: true);
     }
 
     public Task<CountsResult> CountsAsync(CountsQuery query, CancellationToken ct = default)
@@ -60,13 +61,15 @@ internal sealed class SqliteAnalytics(SqliteEventStore store, string environment
     /// Reads on a thread of the pool (Microsoft.Data.Sqlite does its I/O synchronously) and feeds the rows to the
     /// engine as they come. Identity links matter only for the user unit; the other units never resolve a person.
     /// </summary>
-    private Task<T> RunAsync<T>(EventSlice slice, CountingUnit unit, Func<IEnumerable<AnalyticsEvent>, IdentityGraph, T> engine, CancellationToken ct) =>
+    private Task<T> RunAsync<T>(EventSlice slice, CountingUnit unit, Func<IEnumerable<AnalyticsEvent>, IdentityGraph, T> engine, CancellationToken ct, bool withRollups = false) =>
         Task.Run(() =>
         {
             using var connection = store.OpenRead();
             // Deferred: the snapshot starts with the first read, and links and events come from the same one.
             using var transaction = connection.BeginTransaction(deferred: true);
             var identities = unit == CountingUnit.User ? new IdentityGraph(AnalyticsRows.Links(connection, transaction)) : IdentityGraph.Empty;
-            return engine(AnalyticsRows.Events(connection, transaction, slice, Environment, ct), identities);
+            var events = AnalyticsRows.Events(connection, transaction, slice, Environment, ct);
+            if (withRollups) events = events.Concat(AnalyticsRows.Rollups(connection, transaction, slice, Environment, ct).ToList());
+            return engine(events, identities);
         }, ct);
 }

@@ -48,6 +48,8 @@ public sealed class RoleMatrixTests : IAsyncLifetime
         ["POST /v1/keys"] = (Lowest.Admin, "/v1/keys", () => """{"role":"viewer","name":"matrix"}"""),
         ["GET /v1/keys"] = (Lowest.Admin, "/v1/keys", null),
         ["DELETE /v1/keys/{id}"] = (Lowest.Admin, "/v1/keys/key_not_a_stored_key", null),
+        ["DELETE /v1/subjects"] = (Lowest.Admin, "/v1/subjects", () => """{"userId":"usr-role-matrix"}"""),
+        ["GET /v1/audit"] = (Lowest.Admin, "/v1/audit", null),
         // Liveness and Prometheus scraping carry no personal data and are read by machines without keys.
         ["GET /healthz"] = (Lowest.Public, "/healthz", null),
         ["GET /metrics"] = (Lowest.Public, "/metrics", null),
