@@ -136,6 +136,9 @@ public sealed class RoleMatrixTests : IAsyncLifetime
         Assert.Equal((IdOf(key), "writer", "matrix writer"), (entry.GetProperty("id").GetString(), entry.GetProperty("role").GetString(), entry.GetProperty("name").GetString()));
         badEnvironment.ShouldBeError(HttpStatusCode.BadRequest, "invalid_key_request");
         badRole.ShouldBeError(HttpStatusCode.BadRequest, "invalid_key_request");
+        var audit = await SendAsync(HttpMethod.Get, "/v1/audit?action=keys.create", null, _server.AdminKey);
+        Assert.Contains("keys.create", audit.Body);
+        Assert.DoesNotContain(key, audit.Body);
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Post, "/v1/events", TrackBody(), key)).Status);
     }
 
