@@ -23,6 +23,7 @@ public static class TallyApp
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(ForgetCommand.Build());
         root.Subcommands.Add(AuditCommand.Build());
+        root.Subcommands.Add(KeysCommand.Build());
         return root;
     }
 

@@ -19,6 +19,7 @@ public static class ServeCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Data directory for the embedded store.", DefaultValueFactory = _ => new DirectoryInfo("tally-data") };
         var store = new Option<string?>("--store") { Description = "Store URI: sqlite://PATH (default: DATA/tally.db) or clickhouse://HOST:PORT/DATABASE." };
         var ack = new Option<AckMode?>("--ack") { Description = "When to answer 2xx: 'store' (after the store commit; default for SQLite) or 'spool' (after the local spool's fsync, a shipper moves batches to the store; default for ClickHouse)." };
+        var minGroup = new Option<int>("--min-group-size") { Description = "Viewer answers leave out groups (breakdown rows, KPI groups, attribution credits) smaller than this; 1 turns it off.", DefaultValueFactory = _ => 5 };
         var exportDirs = new Option<DirectoryInfo[]>("--export-dir") { Description = "An export or archive root; a GDPR deletion rewrites its part files (repeatable).", DefaultValueFactory = _ => [] };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var retentionEvery = new Option<string>("--retention-every") { Description = "How often to apply retention (e.g. 1h, 30m), or 'off'.", DefaultValueFactory = _ => "1h" };
@@ -30,6 +31,7 @@ public static class ServeCommand
         cmd.Options.Add(store);
         cmd.Options.Add(urls);
         cmd.Options.Add(ack);
+        cmd.Options.Add(minGroup);
         cmd.Options.Add(exportDirs);
         cmd.Options.Add(retentionEvery);
         cmd.Options.Add(archiveDir);
@@ -74,9 +76,11 @@ public static class ServeCommand
                 ExportDirectory = export is null ? null : exports.FirstOrDefault(),
                 ExportEvery = export ?? TimeSpan.Zero,
                 ExportRoots = [.. exports, archive],
+                MinGroupSize = Math.Max(1, parse.GetValue(minGroup)),
             };
-            if (options.Keys.Count == 0) Console.Error.WriteLine("tally serve: warning: no keys configured (TALLY_WRITE_KEYS, TALLY_ANALYST_KEYS): every request will be refused");
             var app = await TallyServer.BuildAsync(options);
+            if (options.Keys.Count == 0 && (eventStore is not Tally.Core.Storage.IKeyStore stored || (await stored.ListKeysAsync(ct)).All(k => k.Revoked)))
+                Console.Error.WriteLine("tally serve: warning: no keys configured (TALLY_WRITE_KEYS, TALLY_ANALYST_KEYS, or `tally keys create`): every request will be refused");
             Console.Error.WriteLine($"tally: collecting for plan {loaded.Plan.Name} {loaded.Plan.Version} on {options.Urls}, store {eventStore.GetType().Name}");
             await app.StartAsync(ct);
             await app.WaitForShutdownAsync(ct);

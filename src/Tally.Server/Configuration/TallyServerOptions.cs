@@ -17,6 +17,17 @@ public sealed record TallyServerOptions
     public IAnalyticsStore? AnalyticsStore => Analytics ?? Store as IAnalyticsStore;
     public required byte[] HashSalt { get; init; }
     public IReadOnlyList<ApiKey> Keys { get; init; } = [];
+    /// <summary>
+    /// How often keys stored by <c>tally keys</c> are re-read from the store: a key created or revoked by another process
+    /// (the CLI, another collector) takes effect within this delay. Changes made through this server's own
+    /// <c>/v1/keys</c> take effect at once.
+    /// </summary>
+    public TimeSpan KeyRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Viewer answers leave out groups of fewer than this many actors (funnel breakdown rows), events or actors (KPI
+    /// groups) or conversions (attribution credits), so a viewer cannot single out a small group. 1 turns it off.
+    /// </summary>
+    public int MinGroupSize { get; init; } = 5;
     public string Urls { get; init; } = "http://127.0.0.1:8080";
     /// <summary>Request body limit after decompression (Segment's own limit is 500 KB per batch).</summary>
     public int MaxBodyBytes { get; init; } = 500 * 1024;
