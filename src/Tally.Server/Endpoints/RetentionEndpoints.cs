@@ -18,15 +18,14 @@ public static class RetentionEndpoints
     {
         app.MapPost("/v1/retention/apply", async (HttpContext http, Auth auth, RetentionRun run, IEventStore store, bool? dryRun) =>
         {
-            var key = auth.Resolve(http.Request);
-            if (key is null) return Auth.Unauthorized("an admin key is required (Authorization: Bearer KEY)");
-            var role = key.Role.ToString().ToLowerInvariant();
-            if (key.Role != Role.Admin)
+            if (Access.Require(http.Request, auth, Role.Admin, "retention (it deletes data)", out var key) is { } denied)
             {
-                if (store is IAuditLog log)
-                    await log.AppendAuditAsync(new AuditEntry(DateTimeOffset.UtcNow, key.Label, role, RetentionRun.AuditAction, run.Target, "denied", "status=403"), http.RequestAborted);
-                return Auth.Forbidden("retention deletes data: admin keys only");
+                // Retention audits its own runs (with their counts), so its refusals are audited here too.
+                if (key is not null && store is IAuditLog log)
+                    await log.AppendAuditAsync(new AuditEntry(DateTimeOffset.UtcNow, key.Label, Access.Name(key.Role), RetentionRun.AuditAction, run.Target, "denied", "status=403"), http.RequestAborted);
+                return denied;
             }
+            var role = Access.Name(key!.Role);
 
             try
             {

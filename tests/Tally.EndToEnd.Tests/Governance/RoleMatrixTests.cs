@@ -50,6 +50,8 @@ public sealed class RoleMatrixTests : IAsyncLifetime
         ["DELETE /v1/keys/{id}"] = (Lowest.Admin, "/v1/keys/key_not_a_stored_key", null),
         ["DELETE /v1/subjects"] = (Lowest.Admin, "/v1/subjects", () => """{"userId":"usr-role-matrix"}"""),
         ["GET /v1/audit"] = (Lowest.Admin, "/v1/audit", null),
+        // A dry run: the matrix must not delete what other rows read.
+        ["POST /v1/retention/apply"] = (Lowest.Admin, "/v1/retention/apply?dryRun=true", null),
         // Liveness and Prometheus scraping carry no personal data and are read by machines without keys.
         ["GET /healthz"] = (Lowest.Public, "/healthz", null),
         ["GET /metrics"] = (Lowest.Public, "/metrics", null),
