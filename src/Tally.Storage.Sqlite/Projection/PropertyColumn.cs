@@ -1,0 +1,79 @@
+namespace Tally.Storage.Sqlite.Projection;
+
+/// <summary>
+/// One flattened property of one event name, dictionary-encoded: a code per row, <see cref="Missing"/> when the
+/// row does not carry the key, <see cref="Null"/> for JSON null, else <see cref="FirstValue"/> + the index of its
+/// text. A filter compares one int per row. A property with almost as many values as rows (order ids, free text)
+/// gains nothing from a dictionary and would hold every string in memory twice, so it is dropped: queries that
+/// touch it go to the row store (<see cref="Dropped"/>).
+/// </summary>
+internal sealed class PropertyColumn
+{
+    public const int Missing = 0;
+    public const int Null = 1;
+    public const int FirstValue = 2;
+
+    /// <summary>Distinct values a column may hold whatever its row count before it can be dropped.</summary>
+    public const int DefaultAlwaysKept = 65_536;
+
+    private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
+    private readonly List<string> _values = [];
+    private int[] _rows;
+
+    private readonly int _alwaysKept;
+
+    public PropertyColumn(int capacity, int alwaysKept)
+    {
+        _rows = new int[capacity];
+        _alwaysKept = alwaysKept;
+    }
+
+    public bool Dropped { get; private set; }
+
+    /// <summary>The per-row codes (valid up to the partition's length); empty once dropped.</summary>
+    public int[] Rows => _rows;
+
+    public int ValueCount => _values.Count;
+
+    public string Value(int code) => _values[code - FirstValue];
+
+    /// <summary>The code of <paramref name="text"/>, or -1 when no row holds it (a filter on it matches nothing).</summary>
+    public int CodeOf(string text) => _codes.TryGetValue(text, out var i) ? i + FirstValue : -1;
+
+    public void Grow(int capacity)
+    {
+        if (!Dropped && capacity > _rows.Length) Array.Resize(ref _rows, capacity);
+    }
+
+    public void Set(int row, string? value, int partitionRows)
+    {
+        if (Dropped) return;
+        if (value is null)
+        {
+            _rows[row] = Null;
+            return;
+        }
+        if (!_codes.TryGetValue(value, out var i))
+        {
+            i = _values.Count;
+            _codes[value] = i;
+            _values.Add(value);
+            if (_values.Count > _alwaysKept && _values.Count > partitionRows / 2)
+            {
+                Drop();
+                return;
+            }
+        }
+        _rows[row] = i + FirstValue;
+    }
+
+    private void Drop()
+    {
+        Dropped = true;
+        _rows = [];
+        _codes.Clear();
+        _values.Clear();
+        _codes.TrimExcess();
+        _values.TrimExcess();
+    }
+}
