@@ -10,5 +10,14 @@ internal sealed record Memory(long PeakWorkingSet, long Allocated)
         return new Memory(process.PeakWorkingSet64, GC.GetTotalAllocatedBytes(precise: true));
     }
 
+    /// <summary>Bytes in use on the managed heap after a full collection (what the process really holds).</summary>
+    public static long Managed() => GC.GetTotalMemory(forceFullCollection: true);
+
+    public static long WorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
     public static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " MiB";
 }

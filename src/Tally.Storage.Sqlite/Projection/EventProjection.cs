@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using Tally.Core.Analytics;
 
 namespace Tally.Storage.Sqlite.Projection;
 
@@ -63,6 +62,7 @@ internal sealed class EventProjection
             using var reader = command.ExecuteReader();
             string? lastEnvironment = null, lastName = null;
             NamePartition? partition = null;
+            var properties = new PropertyStream();
             var added = 0L;
             while (reader.Read())
             {
@@ -75,13 +75,13 @@ internal sealed class EventProjection
                     lastEnvironment = environment;
                     lastName = name;
                 }
-                partition.Add(
+                var row = partition.Add(
                     reader.GetInt64(3),
                     reader.GetInt64(7),
                     _ids.Intern(reader.IsDBNull(4) ? null : reader.GetString(4)),
                     _ids.Intern(reader.IsDBNull(5) ? null : reader.GetString(5)),
-                    _ids.Intern(reader.IsDBNull(6) ? null : reader.GetString(6)),
-                    PropertyFlattener.Flatten(reader.GetString(8)));
+                    _ids.Intern(reader.IsDBNull(6) ? null : reader.GetString(6)));
+                properties.Read(reader.GetFieldValue<byte[]>(8), partition, row);
                 _highWaterRowId = reader.GetInt64(0);
                 added++;
             }

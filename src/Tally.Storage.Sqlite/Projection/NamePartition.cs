@@ -35,7 +35,8 @@ internal sealed class NamePartition(string name, int alwaysKept)
     /// <summary>The column of <paramref name="key"/>; null when no event of this name has carried it.</summary>
     public PropertyColumn? Column(string key) => _columns.TryGetValue(key, out var c) ? c : null;
 
-    public void Add(long ts, long count, int session, int anonymous, int user, IReadOnlyDictionary<string, string?> properties)
+    /// <summary>Appends a row without properties and returns its index; <see cref="Set"/> fills them in.</summary>
+    public int Add(long ts, long count, int session, int anonymous, int user)
     {
         if (Length == _ts.Length) Grow(_ts.Length * 2);
         var row = Length;
@@ -45,11 +46,18 @@ internal sealed class NamePartition(string name, int alwaysKept)
         _anonymous[row] = anonymous;
         _user[row] = user;
         Length++;
-        foreach (var (key, value) in properties)
-        {
-            if (!_columns.TryGetValue(key, out var column)) _columns[key] = column = new PropertyColumn(_ts.Length, alwaysKept);
-            column.Set(row, value, Length);
-        }
+        return row;
+    }
+
+    public void Set(int row, ReadOnlySpan<char> key, ReadOnlySpan<char> value) => Column(key).Set(row, value, Length);
+
+    public void SetNull(int row, ReadOnlySpan<char> key) => Column(key).SetNull(row);
+
+    private PropertyColumn Column(ReadOnlySpan<char> key)
+    {
+        var lookup = _columns.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(key, out var column)) _columns[key.ToString()] = column = new PropertyColumn(_ts.Length, alwaysKept);
+        return column;
     }
 
     /// <summary>Approximate bytes held by the arrays (not the value dictionaries).</summary>

@@ -45,19 +45,21 @@ internal sealed class PropertyColumn
         if (!Dropped && capacity > _rows.Length) Array.Resize(ref _rows, capacity);
     }
 
-    public void Set(int row, string? value, int partitionRows)
+    public void SetNull(int row)
+    {
+        if (!Dropped) _rows[row] = Null;
+    }
+
+    public void Set(int row, ReadOnlySpan<char> value, int partitionRows)
     {
         if (Dropped) return;
-        if (value is null)
-        {
-            _rows[row] = Null;
-            return;
-        }
-        if (!_codes.TryGetValue(value, out var i))
+        var lookup = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(value, out var i))
         {
             i = _values.Count;
-            _codes[value] = i;
-            _values.Add(value);
+            var text = value.ToString();
+            _codes[text] = i;
+            _values.Add(text);
             if (_values.Count > _alwaysKept && _values.Count > partitionRows / 2)
             {
                 Drop();
