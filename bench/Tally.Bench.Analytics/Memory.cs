@@ -13,6 +13,13 @@ internal sealed record Memory(long PeakWorkingSet, long Allocated)
     /// <summary>Bytes in use on the managed heap after a full collection (what the process really holds).</summary>
     public static long Managed() => GC.GetTotalMemory(forceFullCollection: true);
 
+    /// <summary>CPU time this process has used (all threads): on a shared machine, steadier than wall time.</summary>
+    public static TimeSpan Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
     public static long WorkingSet()
     {
         using var process = Process.GetCurrentProcess();

@@ -91,10 +91,12 @@ var afterLoad = Memory.Now();
 // The projection, built now from the table as a store does at its first query after opening.
 var beforeProjection = Memory.Managed();
 var projectionBuild = Stopwatch.StartNew();
+var cpuBefore = Memory.Cpu();
 await sqlite.WarmAnalyticsAsync();
 projectionBuild.Stop();
+var projectionCpu = Memory.Cpu() - cpuBefore;
 var afterProjection = Memory.Managed();
-Console.WriteLine($"SQLite projection: {sqlite.ProjectedEvents:N0} events built from the table in {projectionBuild.Elapsed.TotalSeconds:F1} s; " +
+Console.WriteLine($"SQLite projection: {sqlite.ProjectedEvents:N0} events built from the table in {projectionBuild.Elapsed.TotalSeconds:F1} s ({projectionCpu.TotalSeconds:F1} s of CPU); " +
                   $"managed heap {Memory.Mb(beforeProjection)} before, {Memory.Mb(afterProjection)} after (column arrays {Memory.Mb(sqlite.ProjectionArrayBytes())}); " +
                   $"working set {Memory.Mb(Memory.WorkingSet())}");
 if (options.ContainsKey("table-path"))

@@ -3,9 +3,11 @@ namespace Tally.Storage.Sqlite.Projection;
 /// <summary>
 /// One flattened property of one event name, dictionary-encoded: a code per row, <see cref="Missing"/> when the
 /// row does not carry the key, <see cref="Null"/> for JSON null, else <see cref="FirstValue"/> + the index of its
-/// text. A filter compares one int per row. A property with almost as many values as rows (order ids, free text)
-/// gains nothing from a dictionary and would hold every string in memory twice, so it is dropped: queries that
-/// touch it go to the row store (<see cref="Dropped"/>).
+/// text. A filter compares one int per row. A property with nearly a value per row or per actor (request ids, the
+/// session id repeated in properties, free text) gains nothing from a dictionary and would hold every string in
+/// memory, so past a few thousand values, when more than one row in <see cref="DistinctShare"/> brings a new value,
+/// it is dropped: queries that touch it go to the row store (<see cref="Dropped"/>). The properties plans filter,
+/// group and credit by (intent, source, rating, status) have a handful of values and are always kept.
 /// </summary>
 internal sealed class PropertyColumn
 {
@@ -14,7 +16,10 @@ internal sealed class PropertyColumn
     public const int FirstValue = 2;
 
     /// <summary>Distinct values a column may hold whatever its row count before it can be dropped.</summary>
-    public const int DefaultAlwaysKept = 65_536;
+    public const int DefaultAlwaysKept = 16_384;
+
+    /// <summary>Past <see cref="DefaultAlwaysKept"/>, a column is dropped once more than one row in this many has a value of its own.</summary>
+    public const int DistinctShare = 8;
 
     private readonly Dictionary<string, int> _codes = new(StringComparer.Ordinal);
     private readonly List<string> _values = [];
@@ -60,7 +65,7 @@ internal sealed class PropertyColumn
             var text = value.ToString();
             _codes[text] = i;
             _values.Add(text);
-            if (_values.Count > _alwaysKept && _values.Count > partitionRows / 2)
+            if (_values.Count > _alwaysKept && _values.Count > partitionRows / DistinctShare)
             {
                 Drop();
                 return;
