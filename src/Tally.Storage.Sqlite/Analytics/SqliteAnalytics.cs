@@ -35,7 +35,10 @@ internal sealed class SqliteAnalytics(SqliteEventStore store, string environment
     {
         ArgumentNullException.ThrowIfNull(attribution);
         ArgumentNullException.ThrowIfNull(range);
-        return RunAsync(EventSlice.Attribution(attribution, range), attribution.Scope, (events, identities) => AttributionEngine.Run(events, identities, attribution, range), ct);
+        return RunAsync(EventSlice.Attribution(attribution, range), attribution.Scope, (events, identities) => AttributionEngine.Run(events, identities, attribution, range), ct,
+            attribution.Conversions.Count <= ProjectedAttribution.MaxConversions
+                ? (view, identities) => ProjectedAttribution.Run(view, Environment, attribution, range, identities, ct)
+                : null);
     }
 
     public Task<KpiResult> KpiAsync(KpiDefinition kpi, TimeRange range, CancellationToken ct = default)

@@ -10,8 +10,6 @@ namespace Tally.Storage.Sqlite.Projection;
 /// </summary>
 internal static class ProjectedFunnel
 {
-    private sealed record Compiled(int Bit, (int[] Rows, int Code)[] Conditions);
-
     public static FunnelResult Run(ProjectionView view, string environment, FunnelQuery query, IdentityGraph identities, CancellationToken ct)
     {
         FunnelEngine.Validate(query);
@@ -104,7 +102,7 @@ internal static class ProjectedFunnel
             breakdownValues);
     }
 
-    private static uint Matches(Compiled[] filters, int row)
+    internal static uint Matches(CompiledFilter[] filters, int row)
     {
         uint mask = 0;
         foreach (var f in filters)
@@ -124,9 +122,9 @@ internal static class ProjectedFunnel
     /// value occurs in its column. A filter on a property the partition never carried, or on a value it never held,
     /// matches none of its rows, as <see cref="EventMatcher"/> would decide row by row.
     /// </summary>
-    private static Compiled[] Compile(NamePartition p, IReadOnlyList<EventFilter> filters)
+    internal static CompiledFilter[] Compile(NamePartition p, IReadOnlyList<EventFilter> filters)
     {
-        var result = new List<Compiled>();
+        var result = new List<CompiledFilter>();
         for (var j = 0; j < filters.Count; j++)
         {
             var f = filters[j];
@@ -141,12 +139,12 @@ internal static class ProjectedFunnel
                 if (code < 0) { possible = false; break; }
                 conditions.Add((column.Rows, code));
             }
-            if (possible) result.Add(new Compiled(j, [.. conditions]));
+            if (possible) result.Add(new CompiledFilter(j, [.. conditions]));
         }
         return [.. result];
     }
 
-    private static long Add(long a, long b)
+    internal static long Add(long a, long b)
     {
         var r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? (b > 0 ? long.MaxValue : long.MinValue) : r;
