@@ -116,6 +116,38 @@ public sealed class SqliteProjectionTests : IAsyncLifetime
         Assert.False(store.Projection.Read(v => v.Partitions("production", ["order_placed"])[0].Column("plan")!.Dropped));
     }
 
+    [Fact]
+    public async Task Touches_at_one_instant_credit_the_ordinal_smallest_value()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(_factory.DatabasePath, Ct);
+        var at = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+        var events = new List<CollectedEvent>
+        {
+            Event("t1", "intent_detected", at, "s1", """{"intent":"ring"}"""),
+            Event("t2", "intent_detected", at, "s1", """{"intent":"care"}"""),
+            Event("t3", "intent_detected", at, "s1", """{"intent":"zebra"}"""),
+            Event("c1", "shortlisted", at.AddMinutes(1), "s1", "{}"),
+            // A later touch at the conversion's instant counts; one after it does not.
+            Event("t4", "intent_detected", at.AddMinutes(5), "s2", """{"intent":"watch"}"""),
+            Event("c2", "shortlisted", at.AddMinutes(5), "s2", "{}"),
+            Event("t5", "intent_detected", at.AddMinutes(6), "s2", """{"intent":"after"}"""),
+            Event("c3", "shortlisted", at.AddMinutes(7), "s3", "{}"),
+        };
+        await store.WriteAsync(new WriteBatch(events, [], []), Ct);
+        var range = TimeRange.Days(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 3));
+        var rule = new AttributionDefinition
+        {
+            Name = "intent", Touch = EventFilter.Of("intent_detected"), CreditProperty = "intent",
+            Conversions = [EventFilter.Of("shortlisted")], Window = TimeSpan.FromMinutes(30), Scope = CountingUnit.Session,
+        };
+
+        var result = await store.AttributionAsync(rule, range, Ct);
+
+        SameAnswer.Assert(AttributionEngine.Run(events.Select(AnalyticsEvent.From), IdentityGraph.Empty, rule, range), result, "attribution with ties");
+        Assert.Equal([new AttributionCredit("care", 1), new AttributionCredit("watch", 1)], result.Credits);
+        Assert.Equal(1, result.Unattributed);
+    }
+
     private static CollectedEvent Event(string id, string name, DateTimeOffset at, string session, string properties) =>
         new() { EventId = id, Name = name, Timestamp = at, ReceivedAt = at, Environment = "production", SessionId = session, PropertiesJson = properties };
 
