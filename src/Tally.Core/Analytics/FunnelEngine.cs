@@ -126,7 +126,8 @@ public static class FunnelEngine
         }
         for (var a = 0; a < actorCount; a++)
         {
-            if (offsets[a + 1] - offsets[a] > 1) Array.Sort(ts2, sorted, offsets[a], offsets[a + 1] - offsets[a]);
+            var length = offsets[a + 1] - offsets[a];
+            if (length > 1) SortByTime(ts2, sorted, offsets[a], length);
         }
         for (var i = 0; i < sorted.Length; i++) masks[i] = sorted[i].Steps;
 
@@ -229,6 +230,35 @@ public static class FunnelEngine
                     k == 1 ? null : Stats.Median(_seconds[k - 1])));
             }
             return result;
+        }
+    }
+
+    /// <summary>
+    /// Sorts one actor's slice by time. Most actors have a handful of events, for which an insertion sort beats
+    /// Array.Sort's per-call cost; the order of events at one instant does not matter (see WindowFunnel).
+    /// </summary>
+    private static void SortByTime(long[] ts, Row[] rows, int start, int length)
+    {
+        if (length > 16)
+        {
+            Array.Sort(ts, rows, start, length);
+            return;
+        }
+        var end = start + length;
+        for (var i = start + 1; i < end; i++)
+        {
+            var t = ts[i];
+            if (t >= ts[i - 1]) continue;
+            var r = rows[i];
+            var j = i - 1;
+            while (j >= start && ts[j] > t)
+            {
+                ts[j + 1] = ts[j];
+                rows[j + 1] = rows[j];
+                j--;
+            }
+            ts[j + 1] = t;
+            rows[j + 1] = r;
         }
     }
 

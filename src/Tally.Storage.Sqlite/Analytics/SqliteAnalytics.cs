@@ -45,7 +45,8 @@ internal sealed class SqliteAnalytics(SqliteEventStore store, string environment
     {
         ArgumentNullException.ThrowIfNull(kpi);
         ArgumentNullException.ThrowIfNull(range);
-        return RunAsync(EventSlice.Kpi(kpi, range), kpi.Unit, (events, identities) => KpiEngine.Run(events, identities, kpi, range), ct);
+        return RunAsync(EventSlice.Kpi(kpi, range), kpi.Unit, (events, identities) => KpiEngine.Run(events, identities, kpi, range), ct,
+            ProjectedKpi.Handles(kpi) ? (view, identities) => ProjectedKpi.Run(view, Environment, kpi, range, identities, ct) : null);
     }
 
     public Task<CountsResult> CountsAsync(CountsQuery query, CancellationToken ct = default)

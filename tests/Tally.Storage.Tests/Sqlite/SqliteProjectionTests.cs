@@ -170,7 +170,10 @@ public sealed class SqliteProjectionTests : IAsyncLifetime
                 }
                 foreach (var journey in plan.Journeys)
                     SameAnswer.Assert(JourneyEngine.Run(events, identities, journey, range), await store.JourneyAsync(journey, range, Ct), $"journey {journey.Name} ({how})");
-                foreach (var kpi in plan.Kpis)
+                // Ratios also by every actor unit: the projection counts distinct actors per day and over the range.
+                var kpis = plan.Kpis.Concat(plan.Kpis.Where(k => k.Kind is KpiKind.Ratio or KpiKind.RateBy)
+                    .SelectMany(k => new[] { CountingUnit.Session, CountingUnit.User, CountingUnit.Anonymous }.Select(u => k with { Unit = u, Name = $"{k.Name} by {u}" })));
+                foreach (var kpi in kpis)
                     SameAnswer.Assert(KpiEngine.Run(events, identities, kpi, range), await store.KpiAsync(kpi, range, Ct), $"KPI {kpi.Name} ({how})");
                 foreach (var attribution in plan.Attributions)
                     SameAnswer.Assert(AttributionEngine.Run(events, identities, attribution, range), await store.AttributionAsync(attribution, range, Ct), $"attribution {attribution.Name} ({how})");
