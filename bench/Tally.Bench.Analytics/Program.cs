@@ -131,6 +131,9 @@ foreach (var a in plan.Attributions)
     }));
 
 var medians = new Dictionary<(string Query, string Store), double>();
+// CPU time of this process per run (all threads; for ClickHouse only the client's): on a shared machine it shows
+// the work done when wall time mostly shows the wait for a core.
+var cpuMedians = new Dictionary<(string Query, string Store), double>();
 var answers = new Dictionary<(string Query, string Store), string>();
 foreach (var s in stores)
 {
@@ -138,14 +141,19 @@ foreach (var s in stores)
     {
         answers[(name, s.Name)] = await run(s.Analytics);
         var times = new double[3];
+        var cpu = new double[3];
         for (var i = 0; i < times.Length; i++)
         {
+            var cpuBeforeRun = Memory.Cpu();
             var sw = Stopwatch.StartNew();
             await run(s.Analytics);
             times[i] = sw.Elapsed.TotalSeconds;
+            cpu[i] = (Memory.Cpu() - cpuBeforeRun).TotalSeconds;
         }
         Array.Sort(times);
+        Array.Sort(cpu);
         medians[(name, s.Name)] = times[1];
+        cpuMedians[(name, s.Name)] = cpu[1];
     }
 }
 var afterQueries = Memory.Now();
@@ -163,6 +171,9 @@ if (stores.All(s => !s.Loaded) && stores.Count <= 2)
     Console.WriteLine($"| load, events/s | {string.Join(" | ", stores.Select(s => (loaded / s.Load.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)))} |{(stores.Count > 1 ? $" {stores[0].Load.Elapsed.TotalSeconds / stores[1].Load.Elapsed.TotalSeconds:F2} (throughput) |" : "")}");
     Console.WriteLine($"| load, s | {string.Join(" | ", stores.Select(s => s.Load.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)))} |{(stores.Count > 1 ? $" {stores[1].Load.Elapsed.TotalSeconds / stores[0].Load.Elapsed.TotalSeconds:F2} |" : "")}");
 }
+
+Console.WriteLine();
+Console.WriteLine($"CPU s of this process per query (median): {string.Join("; ", queries.Select(q => $"{q.Name}: {string.Join(" / ", stores.Select(st => $"{st.Name} {cpuMedians[(q.Name, st.Name)].ToString("F3", CultureInfo.InvariantCulture)}"))}"))}");
 
 Console.WriteLine();
 Console.WriteLine("Answers (the stores must agree):");
