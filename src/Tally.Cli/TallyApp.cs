@@ -20,6 +20,8 @@ public static class TallyApp
         root.Subcommands.Add(JourneysCommand.Build());
         root.Subcommands.Add(CountsCommand.Build());
         root.Subcommands.Add(DemoCommand.Build());
+        root.Subcommands.Add(ForgetCommand.Build());
+        root.Subcommands.Add(AuditCommand.Build());
         return root;
     }
 

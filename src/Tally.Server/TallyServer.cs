@@ -6,9 +6,11 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Tally.Core.Pipeline;
+using Tally.Core.Privacy;
 using Tally.Core.Storage;
 using Tally.Server.Configuration;
 using Tally.Server.Endpoints;
+using Tally.Server.Governance;
 using Tally.Server.Ingestion;
 using Tally.Server.Observability;
 using Tally.Server.Writing;
@@ -23,6 +25,9 @@ public static class TallyServer
         await options.Store.InitializeAsync().ConfigureAwait(false);
         var optOuts = new OptOutRegistry();
         foreach (var actor in await options.Store.ReadOptedOutAsync().ConfigureAwait(false)) optOuts.Set(actor, true);
+        var suppressed = new SuppressionList(new PropertyHasher(options.HashSalt));
+        if (options.Store is ISubjectStore subjects)
+            foreach (var hash in await subjects.ReadSuppressedAsync().ConfigureAwait(false)) suppressed.AddHash(hash);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls);
@@ -32,11 +37,14 @@ public static class TallyServer
         else builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
 
         var metrics = new TallyMetrics();
+        // The writers see the store through the suppression list, so rows of a deleted subject that were already past
+        // the pipeline (spooled, or waiting for a commit) are dropped on their way in.
+        var guarded = new SuppressingEventStore(options.Store, suppressed, n => { for (var i = 0; i < n; i++) metrics.Dropped(DropReasons.Suppressed); });
         IBatchSink writer;
         var shipFailures = new long[1];
         if (options.Ack == AckMode.Spool)
         {
-            var spool = new SpoolWriter(options.SpoolDirectory ?? throw new ArgumentException("spool acknowledgement needs a spool directory"), options.Store)
+            var spool = new SpoolWriter(options.SpoolDirectory ?? throw new ArgumentException("spool acknowledgement needs a spool directory"), guarded)
             {
                 OnShipped = (result, _) => { foreach (var o in result.Events) if (o == Tally.Core.Storage.WriteOutcome.Duplicate) metrics.Dropped(DropReasons.Duplicate); },
                 OnShipFailure = _ => Interlocked.Increment(ref shipFailures[0]),
@@ -47,7 +55,7 @@ public static class TallyServer
         }
         else
         {
-            writer = new GroupCommitWriter(options.Store);
+            writer = new GroupCommitWriter(guarded);
         }
         metrics.Gauges["analytics_data_freshness_seconds"] = () => writer.FreshnessSeconds;
         builder.Services.AddSingleton(options);
@@ -55,7 +63,11 @@ public static class TallyServer
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(writer);
         builder.Services.AddSingleton(new Auth(options.Keys));
-        builder.Services.AddSingleton(new EventPipeline(options.Plan, options.Pipeline, optOuts));
+        builder.Services.AddSingleton(new EventPipeline(options.Plan, options.Pipeline, optOuts, suppressed));
+        builder.Services.AddSingleton(suppressed);
+        if (options.Store is IAuditLog audit) builder.Services.AddSingleton(audit);
+        if (options.Store is ISubjectStore subjectStore)
+            builder.Services.AddSingleton(new SubjectDeletion(subjectStore, suppressed, options.ExportRoots, guarded.BarrierAsync));
         builder.Services.AddSingleton<IngestService>();
         builder.Services.AddCors(c => c.AddDefaultPolicy(p =>
         {
@@ -79,8 +91,12 @@ public static class TallyServer
         }));
         app.UseCors();
         CollectorEndpoints.Map(app);
-        QuarantineEndpoints.Map(app);
-        QueryEndpoints.Map(app);
+        // Routes that read per-actor data or change anything are audited (AuditFilter.Actions); the collector's are not.
+        var audited = app.MapGroup("").AddEndpointFilter(new AuditFilter());
+        QuarantineEndpoints.Map(audited);
+        QueryEndpoints.Map(audited);
+        SubjectEndpoints.Map(audited);
+        AuditEndpoints.Map(audited);
         app.MapGet("/healthz", () => Results.Json(new HealthBody("ok", options.Plan.Name, options.Plan.Version), TallyServerJson.Default.HealthBody));
         app.MapGet("/metrics", (TallyMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());

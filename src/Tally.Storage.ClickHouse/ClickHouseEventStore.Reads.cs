@@ -112,12 +112,12 @@ public sealed partial class ClickHouseEventStore
         var where = clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
         var rows = await _http.QueryAsync(
             $"""
-            SELECT day, name, environment, source, sum(count) FROM rollups_daily{where}
-            GROUP BY day, name, environment, source
-            ORDER BY day, name, environment, source
+            SELECT day, name, environment, source, dimensions, sum(count) FROM rollups_daily{where}
+            GROUP BY day, name, environment, source, dimensions
+            ORDER BY day, name, environment, source, dimensions
             """,
-            5, ct).ConfigureAwait(false);
-        return rows.Select(r => new RollupRow(UnixTime.ParseDay(r[0]), r[1], r[2], r[3], TabSeparated.Int64(r[4]))).ToList();
+            6, ct).ConfigureAwait(false);
+        return rows.Select(r => new RollupRow(UnixTime.ParseDay(r[0]), r[1], r[2], r[3], TabSeparated.Int64(r[5]), r[4])).ToList();
     }
 
     /// <summary>Every identity link at its earliest sighting, with the kind seen then; earliest first.</summary>

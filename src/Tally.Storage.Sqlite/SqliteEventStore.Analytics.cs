@@ -10,8 +10,8 @@ namespace Tally.Storage.Sqlite;
 /// Analytics (<see cref="IAnalyticsStore"/>) over the raw <c>events</c> table: each query reads only the event names
 /// its filters mention within the time its rules can reach, through the <c>(name, ts)</c> index, and the Core engines
 /// compute the answer. Production events by default; <see cref="Analytics(string)"/> answers for another environment.
-/// Aggregate-only events have no raw row, so they are not in these answers (their daily counts are in
-/// <see cref="ReadRollupsAsync"/>).
+/// Aggregate-only events have no raw row: KPIs count them from their roll-up rows and the dimensions kept there
+/// (<see cref="RollupEvents"/>); the other analytics leave them out (they have no actors to follow).
 /// </summary>
 public sealed partial class SqliteEventStore : IAnalyticsStore, IEnvironmentAnalytics
 {

@@ -110,7 +110,7 @@ public sealed partial class SqliteEventStore
         }
     }
 
-    /// <summary>Roll-up rows ordered by day, name, environment and source; both ends of the day range are included.</summary>
+    /// <summary>Roll-up rows ordered by day, name, environment, source and dimensions; both ends of the day range are included.</summary>
     public async Task<IReadOnlyList<RollupRow>> ReadRollupsAsync(RollupQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -137,12 +137,12 @@ public sealed partial class SqliteEventStore
         }
 
         var where = clauses.Count == 0 ? "" : " WHERE " + string.Join(" AND ", clauses);
-        command.CommandText = $"SELECT day, name, environment, source, count FROM rollups_daily{where} ORDER BY day, name, environment, source";
+        command.CommandText = $"SELECT day, name, environment, source, count, dimensions FROM rollups_daily{where} ORDER BY day, name, environment, source, dimensions";
         var rows = new List<RollupRow>();
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            rows.Add(new RollupRow(UnixTime.ParseDay(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4)));
+            rows.Add(new RollupRow(UnixTime.ParseDay(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5)));
         }
 
         return rows;

@@ -19,6 +19,7 @@ public static class ServeCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Data directory for the embedded store.", DefaultValueFactory = _ => new DirectoryInfo("tally-data") };
         var store = new Option<string?>("--store") { Description = "Store URI: sqlite://PATH (default: DATA/tally.db) or clickhouse://HOST:PORT/DATABASE." };
         var ack = new Option<AckMode?>("--ack") { Description = "When to answer 2xx: 'store' (after the store commit; default for SQLite) or 'spool' (after the local spool's fsync, a shipper moves batches to the store; default for ClickHouse)." };
+        var exportDirs = new Option<DirectoryInfo[]>("--export-dir") { Description = "An export or archive root; a GDPR deletion rewrites its part files (repeatable).", DefaultValueFactory = _ => [] };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var cmd = new Command("serve", "Run the collector (Segment-compatible) and the query API.\nExample: tally serve --plan plans/aurora-concierge.yaml --data ./tally-data");
         cmd.Options.Add(plan);
@@ -26,6 +27,7 @@ public static class ServeCommand
         cmd.Options.Add(store);
         cmd.Options.Add(urls);
         cmd.Options.Add(ack);
+        cmd.Options.Add(exportDirs);
         cmd.SetAction(async (parse, ct) =>
         {
             var loaded = PlanLoader.LoadFile(parse.GetValue(plan)!.FullName);
@@ -51,6 +53,7 @@ public static class ServeCommand
                 Urls = parse.GetValue(urls)!,
                 Ack = parse.GetValue(ack) ?? (eventStore is Tally.Storage.Sqlite.SqliteEventStore ? AckMode.Store : AckMode.Spool),
                 SpoolDirectory = Path.Combine(dataDir.FullName, "spool"),
+                ExportRoots = [.. parse.GetValue(exportDirs)!.Select(d => d.FullName)],
             };
             if (options.Keys.Count == 0) Console.Error.WriteLine("tally serve: warning: no keys configured (TALLY_WRITE_KEYS, TALLY_ANALYST_KEYS): every request will be refused");
             var app = await TallyServer.BuildAsync(options);

@@ -97,7 +97,7 @@ public sealed class DemoReport(IAnsiConsole console)
             Section("KPIs");
             Kpis(plan, results.Kpis);
             if (aggregateOnly)
-                console.MarkupLine("[grey]Aggregate-only events are read from the daily roll-ups (day, event, source, count): dimensions such as event_id are not kept, so they show as (none).[/]");
+                console.MarkupLine("[grey]Aggregate-only events are read from the daily roll-ups (day, event, source, count and their declared properties, such as event_id): no raw event is kept.[/]");
         }
         if (results.Attributions.Count > 0)
         {

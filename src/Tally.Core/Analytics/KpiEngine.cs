@@ -29,7 +29,7 @@ public static class KpiEngine
     private static EventFilter Require(KpiDefinition kpi, EventFilter? filter, string field) =>
         filter ?? throw new ArgumentException($"KPI '{kpi.Name}' ({kpi.Kind}) needs '{field}'", nameof(kpi));
 
-    private static List<Side> Collect(IReadOnlyList<AnalyticsEvent> events, IdentityGraph identities, EventFilter filter, CountingUnit unit, IReadOnlyList<string> groupBy, TimeRange range)
+    private static List<Side> Collect(IReadOnlyList<AnalyticsEvent> events, IdentityGraph identities, EventFilter filter, CountingUnit unit, IReadOnlyList<string> groupBy, TimeRange range, bool identifiedUsersOnly = false)
     {
         var matcher = new EventMatcher(filter);
         var result = new List<Side>();
@@ -39,7 +39,7 @@ public static class KpiEngine
             string? actor = null;
             if (unit != CountingUnit.Event)
             {
-                actor = identities.ActorKey(e, unit);
+                actor = identifiedUsersOnly && unit == CountingUnit.User ? identities.IdentifiedUser(e) : identities.ActorKey(e, unit);
                 if (actor is null) continue;
             }
             var values = new string?[groupBy.Count];
@@ -168,7 +168,8 @@ public static class KpiEngine
     {
         var period = kpi.Period;
         if (period is not ("day" or "week" or "month")) throw new ArgumentException($"KPI '{kpi.Name}': period must be day, week or month", nameof(kpi));
-        var matching = Collect(events, identities, Require(kpi, kpi.Event, "event"), kpi.Unit, kpi.GroupBy, range);
+        // In users: authenticated users only (after stitching); a visitor never identified is nobody's user.
+        var matching = Collect(events, identities, Require(kpi, kpi.Event, "event"), kpi.Unit, kpi.GroupBy, range, identifiedUsersOnly: true);
         var buckets = TimeBuckets.Covering(range, period);
         var index = new Dictionary<long, int>();
         for (var i = 0; i < buckets.Count; i++) index[buckets[i]] = i;

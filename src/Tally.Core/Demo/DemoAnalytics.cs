@@ -8,7 +8,7 @@ namespace Tally.Core.Demo;
 /// <summary>
 /// Computes every funnel, KPI, attribution and journey of a plan with the reference engines, over events read back
 /// from a store. Aggregate-only events have no raw rows, only daily roll-ups, so they are read from those: one
-/// record per day, name and source, standing for the day's count (their other properties are not kept anywhere).
+/// record per day, name and dimensions (the declared properties the roll-up keeps), standing for the day's count.
 /// </summary>
 public static class DemoAnalytics
 {
@@ -38,24 +38,11 @@ public static class DemoAnalytics
     }
 
     /// <summary>The analytics view of the roll-up rows of the plan's aggregate-only events (other events have raw rows).</summary>
-    public static IEnumerable<AnalyticsEvent> FromRollups(TrackingPlan plan, IEnumerable<RollupRow> rows)
+    public static IEnumerable<AnalyticsEvent> FromRollups(TrackingPlan plan, IEnumerable<RollupRow> rows, string environment = "production")
     {
         var aggregate = plan.Events.Where(e => e.AggregateOnly).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
-        // The roll-up's source is the envelope's source field, or, when a payload has none, the endpoint it came in
-        // through ("flat:/v1/events"): only the first is a value of the plan's property.
-        var sourceProperty = plan.Envelope.Source is { } path ? path[(path.LastIndexOf('.') + 1)..] : null;
-        foreach (var r in rows)
-        {
-            if (!aggregate.Contains(r.Name)) continue;
-            var day = new DateTimeOffset(r.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds();
-            var properties = new Dictionary<string, string?>(StringComparer.Ordinal);
-            if (sourceProperty is not null && r.Source.Length > 0 && !IsEndpoint(r.Source)) properties[sourceProperty] = r.Source;
-            yield return new AnalyticsEvent(r.Name, day, null, null, null, properties, r.Count);
-        }
+        return RollupEvents.From(rows.Where(r => aggregate.Contains(r.Name)), environment);
     }
-
-    private static bool IsEndpoint(string source) =>
-        source.StartsWith("segment:", StringComparison.Ordinal) || source.StartsWith("flat:", StringComparison.Ordinal) || source.StartsWith("file:", StringComparison.Ordinal);
 
     /// <summary>From the first to just after the last event: every day the run touched.</summary>
     public static TimeRange RangeOf(IReadOnlyList<AnalyticsEvent> events, DateTimeOffset now)

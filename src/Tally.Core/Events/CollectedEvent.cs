@@ -28,7 +28,10 @@ public sealed record CollectedEvent
     public long Count { get; init; } = 1;
     /// <summary>Only the daily roll-up is kept; the raw row is never stored (seed 004).</summary>
     public bool AggregateOnly { get; init; }
-    /// <summary>The properties after privacy policies, as a compact JSON object.</summary>
+    /// <summary>
+    /// The properties after privacy policies, as a compact JSON object. For an aggregate-only event only what its
+    /// roll-up keeps as dimensions: the declared, non-identifying properties (<c>AggregateDimensions</c>).
+    /// </summary>
     public string PropertiesJson { get; init; } = "{}";
     /// <summary>Alias calls: the id being merged into <see cref="UserId"/>.</summary>
     public string? PreviousId { get; init; }

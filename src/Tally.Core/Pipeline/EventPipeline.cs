@@ -19,9 +19,10 @@ public sealed class EventPipeline
     private readonly PrivacyTransformer _privacy;
     private readonly string _defaultEnvironment;
 
-    public EventPipeline(TrackingPlan plan, PipelineOptions options, OptOutRegistry optOuts)
+    public EventPipeline(TrackingPlan plan, PipelineOptions options, OptOutRegistry optOuts, SuppressionList? suppressed = null)
     {
         _plan = plan;
+        Suppressed = suppressed;
         _options = options;
         OptOuts = optOuts;
         _validator = new PlanValidator(plan);
@@ -31,6 +32,8 @@ public sealed class EventPipeline
 
     public TrackingPlan Plan => _plan;
     public OptOutRegistry OptOuts { get; }
+    /// <summary>Ids of deleted subjects (GDPR): their later events are dropped before anything else looks at them.</summary>
+    public SuppressionList? Suppressed { get; }
     public PropertyHasher Hasher => _privacy.Hasher;
 
     /// <summary>Runs one payload through the pipeline. <paramref name="rawBytes"/> is its size on the wire.</summary>
@@ -48,6 +51,9 @@ public sealed class EventPipeline
 
     public PipelineOutcome Process(MappedEvent e, IngestContext ctx)
     {
+        // A deleted subject's events are dropped first: not validated, not quarantined, no consent change recorded.
+        if (Suppressed is { Count: > 0 } suppressed && suppressed.AnySuppressed(e.AnonymousId, e.UserId, e.SessionId, e.PreviousId))
+            return new PipelineOutcome.Dropped(DropReasons.Suppressed, e.Name);
         e.EventId ??= Guid.CreateVersion7(ctx.ReceivedAt).ToString("N");
         var environment = e.Environment ?? ctx.Environment ?? _defaultEnvironment;
         e.Environment = environment;
@@ -123,7 +129,8 @@ public sealed class EventPipeline
             RequestId = ctx.RequestId,
             Count = e.Count,
             AggregateOnly = def?.AggregateOnly == true,
-            PropertiesJson = def?.AggregateOnly == true ? "{}" : json,
+            // Aggregate-only: only the roll-up's dimensions; the raw properties are never written.
+            PropertiesJson = def?.AggregateOnly == true ? AggregateDimensions.Of(_plan, def, json, e.Source) : json,
             PreviousId = identifiers ? e.PreviousId : null,
         };
         return new PipelineOutcome.Accepted(collected, identifiers ? LinksOf(collected, json) : [], report.Dropped) { OptOut = optOutChange };

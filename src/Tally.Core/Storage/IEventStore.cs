@@ -34,7 +34,7 @@ public interface IEventStore : IAsyncDisposable
     /// <summary>Removes quarantined events by id (after a successful replay). Returns how many were removed.</summary>
     Task<int> RemoveFromQuarantineAsync(IReadOnlyList<string> ids, CancellationToken ct = default);
 
-    /// <summary>Daily roll-up rows: counts per event, environment, source and UTC day.</summary>
+    /// <summary>Daily roll-up rows: counts per event, environment, source, UTC day and (aggregate-only events) dimensions.</summary>
     Task<IReadOnlyList<RollupRow>> ReadRollupsAsync(RollupQuery query, CancellationToken ct = default);
 
     Task<IReadOnlyList<IdentityLink>> ReadIdentityLinksAsync(CancellationToken ct = default);
@@ -50,5 +50,15 @@ public sealed record EventQuery(string? Name = null, DateTimeOffset? From = null
 
 public sealed record RollupQuery(string? Name = null, DateOnly? From = null, DateOnly? To = null);
 
-/// <summary>One day's count of one event in one environment from one source.</summary>
-public sealed record RollupRow(DateOnly Day, string Name, string Environment, string Source, long Count);
+/// <summary>
+/// One day's count of one event in one environment from one source. <paramref name="Dimensions"/> holds an
+/// aggregate-only event's kept property values (<see cref="Tally.Core.Analytics.RollupDimensions"/>); it is empty
+/// for counts of stored raw events.
+/// </summary>
+public sealed record RollupRow(DateOnly Day, string Name, string Environment, string Source, long Count, string Dimensions = "")
+{
+    /// <summary>The row an event adds its count to.</summary>
+    public static RollupRow Of(CollectedEvent e) => new(
+        DateOnly.FromDateTime(e.Timestamp.UtcDateTime), e.Name, e.Environment, e.Source ?? "", e.Count,
+        e.AggregateOnly ? Tally.Core.Analytics.RollupDimensions.Of(e.PropertiesJson) : Tally.Core.Analytics.RollupDimensions.None);
+}

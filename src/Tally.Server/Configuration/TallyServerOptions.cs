@@ -29,6 +29,11 @@ public sealed record TallyServerOptions
     /// </summary>
     public AckMode Ack { get; init; } = AckMode.Store;
     public string? SpoolDirectory { get; init; }
+    /// <summary>
+    /// Export and archive roots (<c>events/env=/dt=/hr=/part-NNNN.json.gz</c> under each): a GDPR deletion rewrites the
+    /// parts under them that hold the subject's rows.
+    /// </summary>
+    public IReadOnlyList<string> ExportRoots { get; init; } = [];
     /// <summary>Origins allowed by CORS; <c>*</c> by default, since browser SDKs run on customers' sites.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = ["*"];
 }

@@ -8,7 +8,10 @@ internal sealed partial class ClickHouseAnalytics
 {
     public const string AnyValue = "*";
 
-    /// <summary>KPIs by kind (docs/analytics.md, "KPIs"), each a GROUP BY over the events in the range.</summary>
+    /// <summary>
+    /// KPIs by kind (docs/analytics.md, "KPIs"), each a GROUP BY over the events in the range: raw events and the
+    /// roll-up rows of aggregate-only events (<see cref="EventSource.WithRollups"/>).
+    /// </summary>
     public Task<KpiResult> KpiAsync(KpiDefinition kpi, TimeRange range, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(kpi);
@@ -59,7 +62,7 @@ internal sealed partial class ClickHouseAnalytics
     {
         var unit = kpi.Unit;
         EventFilter numerator = Require(kpi, kpi.Numerator, "numerator"), denominator = Require(kpi, kpi.Denominator, "denominator");
-        var source = Source(unit).InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([numerator, denominator]));
+        var source = Source(unit).WithRollups().InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([numerator, denominator]));
         source.Select.Add("is_num", source.Matches(numerator));
         source.Select.Add("is_den", source.Matches(denominator));
         var (values, carried) = GroupColumns(source, kpi.GroupBy);
@@ -161,7 +164,7 @@ internal sealed partial class ClickHouseAnalytics
     private async Task<KpiResult> CountPerDayAsync(KpiDefinition kpi, TimeRange range, CancellationToken ct)
     {
         var filter = Require(kpi, kpi.Event, "event");
-        var source = Source(CountingUnit.Event).InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([filter]));
+        var source = Source(CountingUnit.Event).WithRollups().InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([filter]));
         source.Select.Add("hit", source.Matches(filter));
         var (values, _) = GroupColumns(source, kpi.GroupBy);
         var keys = string.Concat(values.Select(v => ", " + v));
@@ -194,7 +197,7 @@ internal sealed partial class ClickHouseAnalytics
         var period = kpi.Period;
         if (period is not ("day" or "week" or "month")) throw new ArgumentException($"KPI '{kpi.Name}': period must be day, week or month", nameof(kpi));
         var filter = Require(kpi, kpi.Event, "event");
-        var source = Source(kpi.Unit).InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([filter]));
+        var source = Source(kpi.Unit).WithRollups().InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([filter]));
         source.Select.Add("hit", source.Matches(filter));
         var (values, _) = GroupColumns(source, kpi.GroupBy);
         // Each event counts for its period as a whole (flag 1) and for its group's share of the period (flag 0).
@@ -202,7 +205,7 @@ internal sealed partial class ClickHouseAnalytics
             SELECT {AnalyticsSql.Floor("t", period)} AS bucket, tupleElement(gk, 1){string.Concat(values.Select((_, k) => $", arrayElement(tupleElement(gk, 2), {k + 1})"))}, {Measure(kpi.Unit)}
             FROM ({EventSource.Rows})
             ARRAY JOIN [(toUInt8(1), emptyArrayString()){(values.Length == 0 ? "" : $", (toUInt8(0), [{string.Join(", ", values)}])")}] AS gk
-            WHERE hit AND {HasActor(kpi.Unit)}
+            WHERE hit AND {HasActor(kpi.Unit)}{(kpi.Unit == CountingUnit.User ? " AND identified" : "")}
             GROUP BY bucket, gk
             """;
         var buckets = TimeBuckets.Covering(range, period);
@@ -241,7 +244,7 @@ internal sealed partial class ClickHouseAnalytics
         var unit = ActorUnit(kpi);
         var within = AnalyticsSql.WindowMs(kpi.Within ?? throw new ArgumentException($"KPI '{kpi.Name}' needs 'within'", nameof(kpi)));
         EventFilter start = Require(kpi, kpi.Start, "start"), end = Require(kpi, kpi.End, "end");
-        var source = Source(unit).Between(range.FromMs, AnalyticsSql.AddSaturating(range.ToMs, within)).Where(FilterSql.Names([start, end]));
+        var source = Source(unit).WithRollups().Between(range.FromMs, AnalyticsSql.AddSaturating(range.ToMs, within)).Where(FilterSql.Names([start, end]));
         source.Select.Add("is_start", $"(t < {AnalyticsSql.Int64(range.ToMs)} AND {source.Matches(start)})");
         source.Select.Add("is_end", source.Matches(end));
         var sql = $"""
@@ -278,7 +281,7 @@ internal sealed partial class ClickHouseAnalytics
         var unit = ActorUnit(kpi);
         var property = kpi.Property ?? throw new ArgumentException($"KPI '{kpi.Name}' needs 'property'", nameof(kpi));
         var filter = Require(kpi, kpi.Event, "event");
-        var source = Source(unit).InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([filter]));
+        var source = Source(unit).WithRollups().InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([filter]));
         source.Select.Add("hit", source.Matches(filter));
         var (isNumber, value) = source.Properties.Number(property);
         var sql = $"""
@@ -316,7 +319,7 @@ internal sealed partial class ClickHouseAnalytics
     {
         var property = kpi.Property ?? throw new ArgumentException($"KPI '{kpi.Name}' needs 'property'", nameof(kpi));
         var filter = Require(kpi, kpi.Event, "event");
-        var source = Source(CountingUnit.Event).InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([filter]));
+        var source = Source(CountingUnit.Event).WithRollups().InRange(range.FromMs, range.ToMs).Where(FilterSql.Names([filter]));
         source.Select.Add("hit", source.Matches(filter));
         var (isNumber, value) = source.Properties.Number(property);
         var sql = $"""

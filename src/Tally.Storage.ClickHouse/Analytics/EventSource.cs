@@ -19,6 +19,7 @@ internal sealed class EventSource
     private readonly string _environment;
     private readonly CountingUnit _unit;
     private readonly List<string> _where = [];
+    private bool _withRollups;
 
     public EventSource(string environment, CountingUnit unit)
     {
@@ -52,6 +53,17 @@ internal sealed class EventSource
         return this;
     }
 
+    /// <summary>
+    /// Reads aggregate-only events too: one row per roll-up day, name and dimensions (summed over sources and unmerged
+    /// parts) at the start of its UTC day, without actor, the dimensions as its properties, as Core's
+    /// <c>RollupEvents</c> has them. The conditions apply to these rows as to raw events.
+    /// </summary>
+    public EventSource WithRollups()
+    {
+        _withRollups = true;
+        return this;
+    }
+
     /// <summary>Events with <paramref name="from"/> ≤ ts ≤ <paramref name="toInclusive"/>.</summary>
     public EventSource Between(long from, long toInclusive) =>
         Where($"ts >= {SqlLiteral.Int64(from)} AND ts <= {SqlLiteral.Int64(toInclusive)}");
@@ -78,17 +90,39 @@ internal sealed class EventSource
             CountingUnit.User => "if(user_id != '', user_id, anonymous_id)",
             _ => "''",
         };
-        var conditions = _where.Prepend($"environment = {SqlLiteral.String(_environment)}");
-        var consumer = query.Replace(Rows, "", StringComparison.Ordinal) + " actor_in";
+        var environment = $"environment = {SqlLiteral.String(_environment)}";
+        var conditions = _where.Prepend(environment);
+        var consumer = query.Replace(Rows, "", StringComparison.Ordinal) + " actor_in has_user";
         var from = $"events\nWHERE {string.Join(" AND ", conditions)}";
+        if (_withRollups)
+        {
+            // The conditions (on ts and name) read the aliases, so the roll-up's (day, name) sort key prunes the rows.
+            var rollups = $"""
+                SELECT toInt64(toUInt32(day)) * 86400000 AS ts, sum(count) AS count, name, dimensions AS properties
+                FROM rollups_daily
+                WHERE {string.Join(" AND ", _where.Prepend("dimensions != ''").Prepend(environment))}
+                GROUP BY day, name, dimensions
+                """;
+            from = $"""
+                (
+                SELECT ts, count, name, session_id, anonymous_id, user_id, properties FROM {from}
+                UNION ALL
+                SELECT ts, count, name, '' AS session_id, '' AS anonymous_id, '' AS user_id, properties FROM (
+                {rollups}
+                )
+                )
+                """;
+        }
+
         if (_unit != CountingUnit.User)
         {
             return query.Replace(Rows, Stages.Sql([("ts", "t"), ("count", "c"), ("name", "name"), (actorInput, "actor")], from, consumer), StringComparison.Ordinal);
         }
 
-        var rows = Stages.Sql([("ts", "t"), ("count", "c"), ("name", "name"), (actorInput, "actor_in")], from, consumer);
+        var rows = Stages.Sql([("ts", "t"), ("count", "c"), ("name", "name"), (actorInput, "actor_in"), ("user_id != ''", "has_user")], from, consumer);
+        // identified: the actor is a user (a user id, or an anonymous id some link ties to a user), not a mere visitor.
         var withActor = $"""
-            SELECT *, if(actor_to != '', actor_to, actor_in) AS actor
+            SELECT *, if(actor_to != '', actor_to, actor_in) AS actor, (has_user OR actor_to != '') AS identified
             FROM (
             {rows}
             )

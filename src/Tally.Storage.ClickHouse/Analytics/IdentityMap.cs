@@ -9,7 +9,8 @@ namespace Tally.Storage.ClickHouse.Analytics;
 /// .NET by Core's <see cref="IdentityGraph"/> (the same code the engines use, so both name a person alike), and only
 /// its result travels: an external table <c>actor_map(from_id String, user String)</c> sent with the query and joined
 /// in SQL. Links are few next to events (one per login, alias or merge key), so reading them for each user-unit
-/// query is cheap; ids that map to themselves are left out.
+/// query is cheap. Ids that map to themselves are sent too: an id in the table is one tied to a user, which tells an
+/// authenticated user from a visitor never identified (<c>IdentityGraph.IdentifiedUser</c>).
 /// </summary>
 internal static class IdentityMap
 {
@@ -29,7 +30,7 @@ internal static class IdentityMap
         using var rows = new JsonEachRow();
         foreach (var id in ids)
         {
-            if (graph.Resolve(id) is { } person && person != id)
+            if (graph.Resolve(id) is { } person)
             {
                 var w = rows.Begin();
                 w.WriteString("from_id", id);

@@ -9,7 +9,7 @@ namespace Tally.Storage.ClickHouse.Schema;
 /// <c>schema_version</c>. ClickHouse has no transactional DDL, so every statement is <c>IF NOT EXISTS</c>: a crash
 /// mid-script leaves a database the next start finishes, and two stores starting at once only record a version twice.
 /// </summary>
-internal static class SchemaMigrator
+internal static partial class SchemaMigrator
 {
     private const string ResourcePrefix = "Tally.Storage.ClickHouse.Schema.";
 
@@ -64,13 +64,13 @@ internal static class SchemaMigrator
             {
                 foreach (var statement in perNode)
                 {
-                    await node.ExecuteAsync(statement, ct).ConfigureAwait(false);
+                    await ExecuteAsync(node, statement, ct).ConfigureAwait(false);
                 }
             }
 
             foreach (var statement in entry)
             {
-                await http.ExecuteAsync(statement, ct).ConfigureAwait(false);
+                await ExecuteAsync(http, statement, ct).ConfigureAwait(false);
             }
 
             await http.ExecuteAsync(
@@ -108,6 +108,30 @@ internal static class SchemaMigrator
                 $"Cluster '{cluster.Name}' has {shards} shards but the store was given {nodes} nodes: list every shard's HTTP address in ?nodes=.");
         }
     }
+
+    /// <summary>
+    /// Runs one statement, except an <c>ALTER TABLE … ADD COLUMN</c> whose column the table has already: 18.16 knows no
+    /// <c>ADD COLUMN IF NOT EXISTS</c>, and a migration cut short is run again whole. The ALTER's other clauses (a sort
+    /// key that takes the new column in) were applied with the column, by the same ALTER.
+    /// </summary>
+    private static async Task ExecuteAsync(ClickHouseHttp node, string statement, CancellationToken ct)
+    {
+        if (AddColumn().Match(statement) is { Success: true } add)
+        {
+            var rows = await node.QueryAsync(
+                $"SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = {SqlLiteral.String(add.Groups[1].Value)} AND name = {SqlLiteral.String(add.Groups[2].Value)}",
+                1, ct).ConfigureAwait(false);
+            if (TabSeparated.Int64(rows[0][0]) > 0)
+            {
+                return;
+            }
+        }
+
+        await node.ExecuteAsync(statement, ct).ConfigureAwait(false);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*ALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex AddColumn();
 
     private static List<Migration> Load() =>
         SchemaScript.Embedded(typeof(SchemaMigrator).Assembly, ResourcePrefix).Select(s => new Migration(s.Version, s.Name, SqlScript.Statements(s.Text))).ToList();

@@ -36,8 +36,16 @@ internal static partial class ShardedSchema
     {
         var perNode = new List<string>();
         var entry = new List<string>();
+        // Views feeding sharded tables live on every node; one the migration drops to create again is dropped on every node.
+        var views = migration.Statements.Select(s => CreateView().Match(s)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
         foreach (var statement in migration.Statements)
         {
+            if (DropTable().Match(statement) is { Success: true } drop && views.Contains(drop.Groups[1].Value))
+            {
+                perNode.Add(statement);
+                continue;
+            }
+
             var local = ShardedName.Replace(statement, m => m.Value + LocalSuffix);
             if (local == statement)
             {
@@ -53,8 +61,9 @@ internal static partial class ShardedSchema
             }
             else if (AlterTable().Match(statement) is { Success: true } alter && Sharded.ContainsKey(alter.Groups[1].Value))
             {
-                // A column added to the local tables is added to the Distributed table too, with the same statement.
-                entry.Add(statement);
+                // A column added to the local tables is added to the Distributed table too, with the same statement
+                // less a change of sort key, which only the local tables have.
+                entry.Add(ModifyOrderBy().Replace(statement, ""));
             }
             else if (!CreateView().IsMatch(statement))
             {
@@ -72,6 +81,12 @@ internal static partial class ShardedSchema
     [GeneratedRegex(@"^\s*ALTER\s+TABLE\s+(\w+)\s+(ADD|MODIFY|DROP)\s+COLUMN\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex AlterTable();
 
-    [GeneratedRegex(@"^\s*CREATE\s+MATERIALIZED\s+VIEW\s+IF\s+NOT\s+EXISTS\s+\w+\s+TO\s+\w+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*CREATE\s+MATERIALIZED\s+VIEW\s+IF\s+NOT\s+EXISTS\s+(\w+)\s+TO\s+\w+", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CreateView();
+
+    [GeneratedRegex(@"^\s*DROP\s+TABLE\s+IF\s+EXISTS\s+(\w+)\s*$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex DropTable();
+
+    [GeneratedRegex(@",\s*MODIFY\s+ORDER\s+BY\s*\([^)]*\)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex ModifyOrderBy();
 }

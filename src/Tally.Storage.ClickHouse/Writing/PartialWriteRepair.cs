@@ -13,15 +13,15 @@ namespace Tally.Storage.ClickHouse.Writing;
 /// run in three.
 /// The repair looks the batch's unseen ids up in the raw tables themselves (bounded by name and time, the leading
 /// columns of their sort keys), treats those found as stored, adds their missing <c>seen_ids</c> rows, and brings the
-/// roll-up of their (day, name, environment, source) keys up to the sum of the raw tables, which is what the
+/// roll-up of their (day, name, environment, source, dimensions) keys up to the sum of the raw tables, which is what the
 /// views would have written. It costs a scan, so the writer runs it only when a write may have been cut short: the
 /// first write of a store (the previous process may have died mid-write) and the first after a failed one.
 /// </summary>
 internal sealed class PartialWriteRepair(ClickHouseHttp http)
 {
-    private sealed record Found(string EventId, long ReceivedAt, string Day, string Name, string Environment, string Source);
+    private sealed record Found(string EventId, long ReceivedAt, string Day, string Name, string Environment, string Source, string Dimensions);
 
-    private sealed record RollupKey(string Day, string Name, string Environment, string Source);
+    private sealed record RollupKey(string Day, string Name, string Environment, string Source, string Dimensions);
 
     /// <summary>Repairs what a cut-short write left of <paramref name="unseen"/> (events whose ids are not in seen_ids); returns the ids found stored.</summary>
     public async Task<HashSet<string>> RepairAsync(IReadOnlyList<CollectedEvent> unseen, CancellationToken ct)
@@ -52,7 +52,7 @@ internal sealed class PartialWriteRepair(ClickHouseHttp http)
         }
 
         // The roll-up first: if this insert fails, the ids are still unseen and the next write repairs again.
-        await ReconcileRollupsAsync(found.Values.Select(f => new RollupKey(f.Day, f.Name, f.Environment, f.Source)).ToHashSet(), ct).ConfigureAwait(false);
+        await ReconcileRollupsAsync(found.Values.Select(f => new RollupKey(f.Day, f.Name, f.Environment, f.Source, f.Dimensions)).ToHashSet(), ct).ConfigureAwait(false);
         await http.InsertAsync("seen_ids", seen, ct).ConfigureAwait(false);
         return found.Keys.ToHashSet(StringComparer.Ordinal);
     }
@@ -68,12 +68,14 @@ internal sealed class PartialWriteRepair(ClickHouseHttp http)
         var range = table == EventRows.Table
             ? $"ts >= {SqlLiteral.Int64(events.Min(e => UnixTime.ToMs(e.Timestamp)))} AND ts <= {SqlLiteral.Int64(events.Max(e => UnixTime.ToMs(e.Timestamp)))}"
             : $"day >= {SqlLiteral.Date(events.Min(e => UnixTime.UtcDay(e.Timestamp)))} AND day <= {SqlLiteral.Date(events.Max(e => UnixTime.UtcDay(e.Timestamp)))}";
+        // Raw events add to the roll-up rows without dimensions.
+        var dimensions = table == EventRows.Table ? "''" : "dimensions";
         var rows = await http.QueryAsync(
-            $"SELECT event_id, received_at, day, name, environment, source FROM {table} WHERE name IN names AND {range} AND event_id IN ids",
-            6, ct,
+            $"SELECT event_id, received_at, day, name, environment, source, {dimensions} FROM {table} WHERE name IN names AND {range} AND event_id IN ids",
+            7, ct,
             ExternalTable.Ids("names", events.Select(e => e.Name).Distinct(StringComparer.Ordinal)),
             ExternalTable.Ids("ids", events.Select(e => e.EventId))).ConfigureAwait(false);
-        return rows.Select(r => new Found(r[0], TabSeparated.Int64(r[1]), r[2], r[3], r[4], r[5])).ToList();
+        return rows.Select(r => new Found(r[0], TabSeparated.Int64(r[1]), r[2], r[3], r[4], r[5], r[6])).ToList();
     }
 
     /// <summary>Adds to the roll-up of each key what the raw tables hold beyond it: nothing when the views did write it.</summary>
@@ -89,16 +91,16 @@ internal sealed class PartialWriteRepair(ClickHouseHttp http)
         ];
         var raw = await SumsAsync(
             $"""
-            SELECT day, name, environment, source, sum(count) FROM (
-                SELECT day, name, environment, source, count FROM events
+            SELECT day, name, environment, source, dimensions, sum(count) FROM (
+                SELECT day, name, environment, source, '' AS dimensions, count FROM events
                 WHERE name IN names AND ts >= {SqlLiteral.Int64(from)} AND ts < {SqlLiteral.Int64(to)} AND toString(day) IN days
                 UNION ALL
-                SELECT day, name, environment, source, count FROM counted_events WHERE name IN names AND toString(day) IN days
+                SELECT day, name, environment, source, dimensions, count FROM counted_events WHERE name IN names AND toString(day) IN days
             )
-            GROUP BY day, name, environment, source
+            GROUP BY day, name, environment, source, dimensions
             """, tables, ct).ConfigureAwait(false);
         var rolled = await SumsAsync(
-            "SELECT day, name, environment, source, sum(count) FROM rollups_daily WHERE name IN names AND toString(day) IN days GROUP BY day, name, environment, source",
+            "SELECT day, name, environment, source, dimensions, sum(count) FROM rollups_daily WHERE name IN names AND toString(day) IN days GROUP BY day, name, environment, source, dimensions",
             tables, ct).ConfigureAwait(false);
 
         using var rows = new JsonEachRow();
@@ -115,6 +117,7 @@ internal sealed class PartialWriteRepair(ClickHouseHttp http)
             json.WriteString("name"u8, key.Name);
             json.WriteString("environment"u8, key.Environment);
             json.WriteString("source"u8, key.Source);
+            json.WriteString("dimensions"u8, key.Dimensions);
             json.WriteNumber("count"u8, missing);
             rows.End();
         }
@@ -127,7 +130,7 @@ internal sealed class PartialWriteRepair(ClickHouseHttp http)
 
     private async Task<Dictionary<RollupKey, long>> SumsAsync(string sql, ExternalTable[] tables, CancellationToken ct)
     {
-        var rows = await http.QueryAsync(sql, 5, ct, tables).ConfigureAwait(false);
-        return rows.ToDictionary(r => new RollupKey(r[0], r[1], r[2], r[3]), r => TabSeparated.Int64(r[4]));
+        var rows = await http.QueryAsync(sql, 6, ct, tables).ConfigureAwait(false);
+        return rows.ToDictionary(r => new RollupKey(r[0], r[1], r[2], r[3], r[4]), r => TabSeparated.Int64(r[5]));
     }
 }

@@ -61,6 +61,50 @@ internal static class AnalyticsRows
         }
     }
 
+    /// <summary>
+    /// The slice's aggregate-only events as <see cref="RollupEvents"/> records: the roll-up rows with dimensions of the
+    /// slice's names and days, summed over sources, those whose day start lies in the slice.
+    /// </summary>
+    public static IEnumerable<AnalyticsEvent> Rollups(SqliteConnection connection, SqliteTransaction transaction, EventSlice slice, string environment, CancellationToken ct)
+    {
+        if (slice.IsEmpty) yield break;
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var sql = new StringBuilder("SELECT day, name, dimensions, sum(count) FROM rollups_daily WHERE ");
+        if (slice.Names is { } names)
+        {
+            sql.Append("name IN (");
+            for (var i = 0; i < names.Count; i++)
+            {
+                var p = "$n" + i.ToString(CultureInfo.InvariantCulture);
+                sql.Append(i == 0 ? "" : ", ").Append(p);
+                command.Parameters.AddWithValue(p, names[i]);
+            }
+
+            sql.Append(") AND ");
+        }
+
+        sql.Append("day >= $from AND day <= $to AND environment = $env AND dimensions != '' GROUP BY day, name, dimensions ORDER BY day, name, dimensions");
+        command.CommandText = sql.ToString();
+        command.Parameters.AddWithValue("$from", UnixTime.DayText(Day(slice.FromMs)));
+        command.Parameters.AddWithValue("$to", UnixTime.DayText(Day(slice.ToMs)));
+        command.Parameters.AddWithValue("$env", environment);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            var e = RollupEvents.Of(reader.GetString(1), UnixTime.ParseDay(reader.GetString(0)), reader.GetString(2), reader.GetInt64(3));
+            if (e.TimestampMs >= slice.FromMs && e.TimestampMs <= slice.ToMs) yield return e;
+        }
+    }
+
+    /// <summary>The UTC day of an instant, clamped to the days DateTimeOffset can hold (slices may reach "forever").</summary>
+    private static DateOnly Day(long ms)
+    {
+        var clamped = Math.Clamp(ms, DateTimeOffset.MinValue.ToUnixTimeMilliseconds(), DateTimeOffset.MaxValue.ToUnixTimeMilliseconds());
+        return UnixTime.UtcDay(DateTimeOffset.FromUnixTimeMilliseconds(clamped));
+    }
+
     public static List<IdentityLink> Links(SqliteConnection connection, SqliteTransaction transaction)
     {
         using var command = connection.CreateCommand();

@@ -45,8 +45,9 @@ internal sealed class SqliteAnalytics(SqliteEventStore store, string environment
     {
         ArgumentNullException.ThrowIfNull(kpi);
         ArgumentNullException.ThrowIfNull(range);
+        // KPIs count aggregate-only events too, from their roll-up rows (RollupEvents).
         return RunAsync(EventSlice.Kpi(kpi, range), kpi.Unit, (events, identities) => KpiEngine.Run(events, identities, kpi, range), ct,
-            ProjectedKpi.Handles(kpi) ? (view, identities) => ProjectedKpi.Run(view, Environment, kpi, range, identities, ct) : null);
+            ProjectedKpi.Handles(kpi) ? (view, identities) => ProjectedKpi.Run(view, Environment, kpi, range, identities, ct) : null, withRollups: true);
     }
 
     public Task<CountsResult> CountsAsync(CountsQuery query, CancellationToken ct = default)
@@ -71,28 +72,31 @@ internal sealed class SqliteAnalytics(SqliteEventStore store, string environment
     /// come from the table. Identity links matter only for the user unit; the other units never resolve a person.
     /// </summary>
     private Task<T> RunAsync<T>(EventSlice slice, CountingUnit unit, Func<IEnumerable<AnalyticsEvent>, IdentityGraph, T> engine, CancellationToken ct,
-        Func<ProjectionView, IdentityGraph, T>? projected = null) =>
+        Func<ProjectionView, IdentityGraph, T>? projected = null, bool withRollups = false) =>
         Task.Run(() =>
         {
             using var connection = store.OpenRead();
             // Deferred: the snapshot starts with the first read, and links and events come from the same one.
             using var transaction = connection.BeginTransaction(deferred: true);
             var identities = unit == CountingUnit.User ? new IdentityGraph(AnalyticsRows.Links(connection, transaction)) : IdentityGraph.Empty;
+            // Roll-up records of aggregate-only events are not in the projection (they have no row in events): when
+            // there are any, the engine gets them beside the projected events and the column form is not used.
+            var rollups = withRollups ? AnalyticsRows.Rollups(connection, transaction, slice, Environment, ct).ToList() : [];
             if (store.UseAnalyticsProjection)
             {
                 var projection = store.Projection;
                 projection.CatchUp(connection, transaction, ct);
                 try
                 {
-                    return projection.Read(view => projected is not null
+                    return projection.Read(view => projected is not null && rollups.Count == 0
                         ? projected(view, identities)
-                        : engine(ProjectedEvents.Of(view, Environment, slice, ct), identities));
+                        : engine(ProjectedEvents.Of(view, Environment, slice, ct).Concat(rollups), identities));
                 }
                 catch (ProjectionMissException)
                 {
                     // Answered from the rows below.
                 }
             }
-            return engine(AnalyticsRows.Events(connection, transaction, slice, Environment, ct), identities);
+            return engine(AnalyticsRows.Events(connection, transaction, slice, Environment, ct).Concat(rollups), identities);
         }, ct);
 }

@@ -1,4 +1,5 @@
 using Tally.Core.Events;
+using Tally.Core.Storage;
 
 namespace Tally.Storage.Sqlite.Writing;
 
@@ -12,7 +13,8 @@ internal sealed class RollupAccumulator
 
     public void Add(CollectedEvent e)
     {
-        var key = new RollupKey(UnixTime.UtcDay(e.Timestamp), e.Name, e.Environment, e.Source ?? "");
+        var row = RollupRow.Of(e);
+        var key = new RollupKey(row.Day, row.Name, row.Environment, row.Source, row.Dimensions);
         _counts[key] = _counts.GetValueOrDefault(key) + e.Count;
     }
 

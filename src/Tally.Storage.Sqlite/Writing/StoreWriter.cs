@@ -73,6 +73,9 @@ internal sealed class StoreWriter : IDisposable
         }
     }
 
+    /// <summary>The write connection, for the rare writes that need no prepared statement (deletion, audit). No transaction may be open.</summary>
+    public SqliteConnection Connection => _connection;
+
     public WriteResult Write(WriteBatch batch, CancellationToken ct)
     {
         var events = batch.Events;

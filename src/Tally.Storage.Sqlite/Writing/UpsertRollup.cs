@@ -6,12 +6,12 @@ namespace Tally.Storage.Sqlite.Writing;
 internal sealed class UpsertRollup : PreparedStatement
 {
     private const string Sql = """
-        INSERT INTO rollups_daily (day, name, environment, source, count)
-        VALUES ($day, $name, $environment, $source, $count)
-        ON CONFLICT (day, name, environment, source) DO UPDATE SET count = count + excluded.count
+        INSERT INTO rollups_daily (day, name, environment, source, dimensions, count)
+        VALUES ($day, $name, $environment, $source, $dimensions, $count)
+        ON CONFLICT (day, name, environment, source, dimensions) DO UPDATE SET count = count + excluded.count
         """;
 
-    private readonly SqliteParameter _day, _name, _environment, _source, _count;
+    private readonly SqliteParameter _day, _name, _environment, _source, _dimensions, _count;
 
     public UpsertRollup(SqliteConnection connection) : base(connection, Sql)
     {
@@ -19,6 +19,7 @@ internal sealed class UpsertRollup : PreparedStatement
         _name = Parameter("$name", SqliteType.Text);
         _environment = Parameter("$environment", SqliteType.Text);
         _source = Parameter("$source", SqliteType.Text);
+        _dimensions = Parameter("$dimensions", SqliteType.Text);
         _count = Parameter("$count", SqliteType.Integer);
         Prepare();
     }
@@ -29,6 +30,7 @@ internal sealed class UpsertRollup : PreparedStatement
         _name.Value = key.Name;
         _environment.Value = key.Environment;
         _source.Value = key.Source;
+        _dimensions.Value = key.Dimensions;
         _count.Value = count;
         Execute();
     }

@@ -150,13 +150,14 @@ public class SkillForgeAnalyticsTests
     }
 
     [Fact]
-    public void Weekly_active_users_merge_identities_within_each_iso_week()
+    public void Weekly_active_users_merge_identities_within_each_iso_week_and_count_only_authenticated_users()
     {
-        // Week of 2 March: Alice, Bob, Carol, Dave, Hank, Eve, Frank, the advisor = 8.
-        // Week of 9 March: Alice, Bob, Carol, Eve, Frank, Gina (anon-g), the advisor = 7. The importer has no actor.
+        // Week of 2 March: Alice (her anonymous events stitched to her), Bob, Carol, Dave, Hank, Eve, Frank, the advisor = 8.
+        // Week of 9 March: Alice, Bob, Carol, Eve, Frank, the advisor = 6. Gina (anon-g) was never identified, so she
+        // is no authenticated user; the importer has no actor.
         var r = Kpi("weekly_active_users");
-        Assert.Equal([new KpiPoint("2026-03-02", 8), new KpiPoint("2026-03-09", 7)], r.Series);
-        Assert.Equal((7.5, 15L, 2L), (r.Value, r.Numerator, r.Denominator));
+        Assert.Equal([new KpiPoint("2026-03-02", 8), new KpiPoint("2026-03-09", 6)], r.Series);
+        Assert.Equal((7.0, 14L, 2L), (r.Value, r.Numerator, r.Denominator));
     }
 
     [Fact]

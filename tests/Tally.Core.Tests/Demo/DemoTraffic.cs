@@ -43,9 +43,7 @@ internal static class DemoTraffic
         public IReadOnlyList<AnalyticsEvent> Analytics()
         {
             var raw = Accepted.Where(e => !e.AggregateOnly).Select(AnalyticsEvent.From);
-            var rollups = Accepted.Where(e => e.AggregateOnly)
-                .GroupBy(e => (Day: DateOnly.FromDateTime(e.Timestamp.UtcDateTime), e.Name, e.Environment, Source: e.Source ?? ""))
-                .Select(g => new RollupRow(g.Key.Day, g.Key.Name, g.Key.Environment, g.Key.Source, g.Sum(e => e.Count)));
+            var rollups = Accepted.Where(e => e.AggregateOnly).Select(RollupRow.Of);
             return raw.Concat(DemoAnalytics.FromRollups(Plan, rollups)).ToList();
         }
 

@@ -58,6 +58,19 @@ public class GeneratedAnalyticsTests
         }
     }
 
+    [Fact]
+    public void Seed_004_kpis_group_aggregate_only_counts_by_their_declared_properties()
+    {
+        var results = DemoTraffic.Through("minimal-telemetry.yaml", 600).Results();
+        foreach (var k in results.Kpis)
+        {
+            Assert.True(k.Groups.Count > 1, $"{k.Name}: {k.Groups.Count} groups");
+            // Every group key the plan names is one the roll-up kept: no group lacks all of them.
+            Assert.Contains(k.Groups, g => g.Values.All(v => v != KpiEngine.NoValue && v != KpiEngine.AnyValue));
+            Assert.Equal(k.Numerator, k.Kind == KpiKind.CountPerDay ? k.Groups.Sum(g => g.Numerator) : k.Numerator);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(DemoTraffic.Plans), MemberType = typeof(DemoTraffic))]
     public void Attributions_credit_most_conversions_to_a_touch(string planFile)

@@ -68,22 +68,56 @@ public class EnrichmentTests
     }
 
     [Fact]
-    public void Aggregate_only_event_is_accepted_without_properties()
+    public void Aggregate_only_event_keeps_only_its_declared_non_identifying_properties_as_roll_up_dimensions()
     {
         var pipeline = Some.Pipeline("""
             plan: p
             version: '1'
+            privacy: {undeclared: hash}
+            identity: {merge_by: account_key}
             events:
               api_called:
                 aggregate_only: true
                 required: [endpoint]
+                optional: [status, caller_email, client_ip, account_key]
                 properties:
                   endpoint: string
+                  status: integer
+                  caller_email: {type: string, pii: hash}
+                  client_ip: {type: string, pii: ip}
+                  account_key: {type: string, pii: hash}
             """);
-        var e = OutcomeAssert.Accepted(pipeline.Process(Some.Track("api_called", "\"endpoint\":\"/v1/users\""))).Event;
+        var e = OutcomeAssert.Accepted(pipeline.Process(Some.Track("api_called",
+            "\"status\":500,\"endpoint\":\"/v1/users\",\"caller_email\":\"ada@example.com\",\"client_ip\":\"10.1.2.3\",\"account_key\":\"k1\",\"note\":\"hi\""))).Event;
 
         Assert.True(e.AggregateOnly);
-        Assert.Equal("{}", e.PropertiesJson);
+        // Sorted keys, values as text; the user and anonymous ids, hashes, the address and the undeclared note are gone.
+        Assert.Equal("""{"endpoint":"/v1/users","status":"500"}""", e.PropertiesJson);
+    }
+
+    [Fact]
+    public void Aggregate_only_event_keeps_the_envelope_source_when_it_declares_it_as_a_property()
+    {
+        var plan = """
+            plan: p
+            version: '1'
+            envelope: {format: flat, event: event_name, source: source, properties: ""}
+            identity: {identifiers: false}
+            events:
+              signup:
+                aggregate_only: true
+                required: [event_id]
+                optional: [SOURCE_DECLARED]
+                properties:
+                  event_id: string
+                  source: {type: enum, values: [web, admin]}
+            """;
+        var declared = Some.Pipeline(plan.Replace("SOURCE_DECLARED", "source"));
+        var undeclared = Some.Pipeline(plan.Replace("SOURCE_DECLARED", ""));
+        const string Payload = """{"event_name":"signup","event_id":"E1","source":"web","userId":"u-1"}""";
+
+        Assert.Equal("""{"event_id":"E1","source":"web"}""", OutcomeAssert.Accepted(declared.Process(Payload)).Event.PropertiesJson);
+        Assert.Equal("""{"event_id":"E1"}""", OutcomeAssert.Accepted(undeclared.Process(Payload)).Event.PropertiesJson);
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class ClickHouseAnalyticsDifferentialTests(SeedPlanStores stores) 
     public async Task Kpis_of_the_plans_equal_the_engine_by_every_unit_and_period(string planFile)
     {
         var (plan, data, store, _) = await stores.ForAsync(planFile);
-        var events = data.Production;
+        var events = data.KpiEvents;
         var defined = new HashSet<string>(StringComparer.Ordinal);
         foreach (var range in AnalyticsDataSet.Ranges)
         {

@@ -28,7 +28,11 @@ public sealed class ClickHouseEventStoreTests : EventStoreContract
         await Store.InitializeAsync(Ct);
         await ReopenAsync();
 
-        Assert.Equal(["1"], await LinesAsync("SELECT version FROM schema_version ORDER BY version"));
+        var scripts = typeof(ClickHouseEventStore).Assembly.GetManifestResourceNames()
+            .Where(n => n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => int.Parse(n.Split('.')[^2].Split('_')[0], System.Globalization.CultureInfo.InvariantCulture))
+            .Order().Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(scripts, await LinesAsync("SELECT version FROM schema_version ORDER BY version"));
     }
 
     [Fact]

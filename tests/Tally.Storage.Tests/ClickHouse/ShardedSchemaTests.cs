@@ -46,4 +46,19 @@ public sealed class ShardedSchemaTests
 
         Assert.Contains("002_odd", error.Message);
     }
+
+    [Fact]
+    public void The_dimensions_migration_changes_local_sort_keys_and_views_on_every_node_and_only_columns_on_the_entry_node()
+    {
+        var migration = SchemaMigrator.All.Single(m => m.Version == 4);
+
+        var (perNode, entry) = ShardedSchema.Split(migration, "c", "db");
+
+        Assert.Contains("ALTER TABLE rollups_daily_local ADD COLUMN dimensions String, MODIFY ORDER BY (day, name, environment, source, dimensions)", perNode);
+        Assert.Contains("ALTER TABLE counted_events_local ADD COLUMN dimensions String", perNode);
+        Assert.Contains("DROP TABLE IF EXISTS counted_events_to_rollups", perNode);
+        Assert.Contains("DROP TABLE IF EXISTS events_to_rollups", perNode);
+        Assert.Contains(perNode, s => s.Contains("VIEW IF NOT EXISTS counted_events_to_rollups TO rollups_daily_local", StringComparison.Ordinal));
+        Assert.Equal(["ALTER TABLE counted_events ADD COLUMN dimensions String", "ALTER TABLE rollups_daily ADD COLUMN dimensions String"], entry);
+    }
 }

@@ -4,17 +4,18 @@ using Tally.Core.Analytics;
 using Tally.Core.Plans;
 using Tally.Core.Storage;
 using Tally.Core.Tests.Support;
+using Tally.Storage.Tests.Support;
 
 namespace Tally.Storage.Tests.Contract;
 
 /// <summary>
 /// What every <see cref="IAnalyticsStore"/> promises: for the same events and identity links, the answers of the pure
 /// engines in <c>Tally.Core.Analytics</c> (docs/analytics.md), for every funnel, journey, KPI and attribution of the
-/// seed plans and for counts by day and hour. The store is given random events (<see cref="PlanAnalyticsData"/>),
+/// seed plans and for counts by day and hour. The store is given random events (<see cref="AnalyticsDataSet"/>),
 /// production and staging mixed; the engines are given the production ones, which a store answers for by default.
 /// A backend's test class derives from this and passes a factory whose stores also implement <see cref="IAnalyticsStore"/>.
 /// </summary>
-public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyncLifetime
+public abstract partial class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyncLifetime
 {
     private IEventStore? _store;
 
@@ -55,7 +56,7 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
     {
         var (plan, data) = await LoadAsync(planFile);
         var deepest = 0L;
-        foreach (var range in PlanAnalyticsData.Ranges)
+        foreach (var range in AnalyticsDataSet.Ranges)
         {
             foreach (var funnel in plan.Funnels)
             {
@@ -74,7 +75,7 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
     {
         // The plans' funnels count sessions or users; the same steps counted by the other units read other ids.
         var (plan, data) = await LoadAsync(planFile);
-        var range = PlanAnalyticsData.Ranges[0];
+        var range = AnalyticsDataSet.Ranges[0];
         foreach (var funnel in plan.Funnels)
         {
             foreach (var unit in new[] { CountingUnit.Session, CountingUnit.User, CountingUnit.Anonymous })
@@ -91,7 +92,7 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
     {
         var (plan, data) = await LoadAsync(planFile);
         var completed = 0L;
-        foreach (var range in PlanAnalyticsData.Ranges)
+        foreach (var range in AnalyticsDataSet.Ranges)
         {
             foreach (var journey in plan.Journeys)
             {
@@ -110,11 +111,11 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
         var (plan, data) = await LoadAsync(planFile);
         // Every KPI of the plan should be non-zero over some range, or the data would not exercise it.
         var defined = new HashSet<string>();
-        foreach (var range in PlanAnalyticsData.Ranges)
+        foreach (var range in AnalyticsDataSet.Ranges)
         {
             foreach (var kpi in plan.Kpis)
             {
-                var expected = KpiEngine.Run(data.Production, data.Identities, kpi, range);
+                var expected = KpiEngine.Run(data.KpiEvents, data.Identities, kpi, range);
                 Same(expected, await Analytics.KpiAsync(kpi, range, Ct), $"KPI {kpi.Name} over {range}");
                 if (expected.Value is { } v && v != 0) defined.Add(kpi.Name);
             }
@@ -128,7 +129,7 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
     {
         var (plan, data) = await LoadAsync(planFile);
         var attributed = 0L;
-        foreach (var range in PlanAnalyticsData.Ranges)
+        foreach (var range in AnalyticsDataSet.Ranges)
         {
             foreach (var attribution in plan.Attributions)
             {
@@ -146,7 +147,7 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
     {
         var (_, data) = await LoadAsync(planFile);
         var names = data.Events.Select(e => e.Name).Distinct().Append("never_sent").Append(EventFilter.AnyEvent).Cast<string?>().Append(null);
-        foreach (var range in PlanAnalyticsData.Ranges)
+        foreach (var range in AnalyticsDataSet.Ranges)
         {
             foreach (var name in names)
             {
@@ -163,12 +164,12 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
     public async Task Answers_exclude_other_environments()
     {
         var (plan, data) = await LoadAsync("skillforge.yaml");
-        var range = PlanAnalyticsData.Ranges[1];
+        var range = AnalyticsDataSet.Ranges[1];
         var all = new CountsQuery(null, range);
 
         var counted = await Analytics.CountsAsync(all, Ct);
 
-        Assert.Equal(data.Events.Where(e => e.Environment == "production" && range.Contains(e.Timestamp.ToUnixTimeMilliseconds())).Sum(e => e.Count), counted.Total);
+        Assert.Equal(data.Events.Where(e => e.Environment == "production" && !e.AggregateOnly && range.Contains(e.Timestamp.ToUnixTimeMilliseconds())).Sum(e => e.Count), counted.Total);
         Assert.True(data.Events.Any(e => e.Environment != "production"), "the data should hold events of another environment");
         Assert.NotEmpty(plan.Kpis);
     }
@@ -177,7 +178,7 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
     public async Task An_empty_store_answers_zeros()
     {
         var plan = Load("aurora-concierge.yaml");
-        var range = PlanAnalyticsData.Ranges[0];
+        var range = AnalyticsDataSet.Ranges[0];
 
         var funnel = await Analytics.FunnelAsync(FunnelQuery.From(plan.Funnels[0], range), Ct);
         var counts = await Analytics.CountsAsync(new CountsQuery(null, range, CountGranularity.Hour), Ct);
@@ -187,11 +188,11 @@ public abstract class AnalyticsStoreContract(IEventStoreFactory factory) : IAsyn
         Assert.Equal(TimeBuckets.Covering(range, "hour").Count, counts.Series.Count);
     }
 
-    private async Task<(TrackingPlan Plan, PlanAnalyticsData Data)> LoadAsync(string planFile)
+    private async Task<(TrackingPlan Plan, AnalyticsDataSet Data)> LoadAsync(string planFile)
     {
         var plan = Load(planFile);
         // A seed per plan, so every run and every store sees the same data; a failure can be replayed.
-        var data = PlanAnalyticsData.For(plan, seed: planFile.Length * 7919);
+        var data = AnalyticsDataSet.For(plan, seed: planFile.Length * 7919);
         // Several commits of different sizes, the links in the middle one: stores must not depend on write order.
         var store = _store!;
         var third = data.Events.Count / 3;

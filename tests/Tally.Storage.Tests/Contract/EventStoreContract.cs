@@ -235,7 +235,7 @@ public abstract class EventStoreContract(IEventStoreFactory factory) : IAsyncLif
             Some.Event("order_placed", day1.AddHours(2)) with { Source = "ios" },
             Some.Event("order_placed", day1.AddHours(3)) with { Source = null },
             Some.Event("order_placed", day1.AddHours(4)) with { Source = "web", Environment = "staging" },
-            Some.Event("order_placed", day2.AddHours(5)) with { Source = "web", AggregateOnly = true, Count = 10 },
+            Some.Event("order_placed", day2.AddHours(5)) with { Source = "web", AggregateOnly = true, Count = 10, PropertiesJson = """{"seats":3,"plan":"pro","coupon":null}""" },
             Some.Event("page_viewed", day2.AddHours(6)) with { Source = "web" },
         };
         await Store.WriteAsync(WriteBatch.Of(batch[..4]), Ct);
@@ -251,7 +251,7 @@ public abstract class EventStoreContract(IEventStoreFactory factory) : IAsyncLif
                 new RollupRow(d1, "order_placed", "production", "ios", 1),
                 new RollupRow(d1, "order_placed", "production", "web", 5),
                 new RollupRow(d1, "order_placed", "staging", "web", 1),
-                new RollupRow(d2, "order_placed", "production", "web", 10),
+                new RollupRow(d2, "order_placed", "production", "web", 10, """{"plan":"pro","seats":"3"}"""),
                 new RollupRow(d2, "page_viewed", "production", "web", 1),
             ],
             await Store.ReadRollupsAsync(new RollupQuery(), Ct));

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Tally.Core.Analytics;
 using Tally.Core.Events;
 using Tally.Core.Plans;
+using Tally.Core.Storage;
 
 namespace Tally.Storage.Tests.Support;
 
@@ -11,8 +12,10 @@ namespace Tally.Storage.Tests.Support;
 /// (so chains, merges and ties meet), the names the plan's analytics mention plus noise, property values as strings,
 /// numbers in several spellings (<c>500</c>, <c>5e2</c>, <c>500.0</c>, <c>"500"</c>), booleans, null or missing,
 /// dotted keys as nested objects and now and then as literal keys, walks through funnel and journey steps with steps
-/// at the same instant, events just outside windows and ranges, identity links that merge anonymous ids and users,
-/// some in staging, some pre-counted, some aggregate-only. Written in shuffled order.
+/// at the same instant, events just outside windows and ranges and exactly at their ends, identity links that merge
+/// anonymous ids and users, some in staging, some pre-counted, some aggregate-only (half the events the plan declares
+/// so, now and then another). Written in shuffled order. The one generator of the storage tests: the contract suite
+/// and the ClickHouse differential tests both use it.
 /// </summary>
 internal sealed class AnalyticsDataSet
 {
@@ -29,20 +32,24 @@ internal sealed class AnalyticsDataSet
     private readonly Random _r;
     private readonly List<(string Key, string[] Values)> _values;
     private readonly string[] _names;
+    private readonly HashSet<string> _aggregateOnly;
 
     private AnalyticsDataSet(TrackingPlan plan, int seed, int count)
     {
         _r = new Random(seed);
         _names = Filters(plan).Select(f => f.Event).Where(n => n != EventFilter.AnyEvent).Append("unrelated_event").Distinct().Order(StringComparer.Ordinal).ToArray();
         _values = PropertyValues(plan);
+        _aggregateOnly = plan.Events.Where(e => e.AggregateOnly).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         // Bursts of activity, some just before a range's ends so chains and touches cross them.
         var bursts = Enumerable.Range(0, 10).Select(_ => Monday.AddMinutes(_r.Next(-3 * 1440, 8 * 1440)))
-            .Concat(Ranges.SelectMany(range => new[] { range.From.AddMinutes(-25), range.To.AddMinutes(-25) }))
+            .Concat(Ranges.SelectMany(range => new[] { range.From.AddMinutes(-25), range.To.AddMinutes(-25), range.To.AddMinutes(-8) }))
             .ToArray();
         var paths = plan.Funnels.Select(f => f.Steps.Select(s => s.Filter).ToList())
             .Concat(plan.Journeys.Select(j => j.Steps.Select(s => s.Filter).ToList()))
             .Concat(plan.Attributions.SelectMany(a => a.Conversions.Select(c => new List<EventFilter> { a.Touch, a.Touch, c })))
             .Concat(plan.Kpis.Where(k => k.Start is not null && k.End is not null).Select(k => new List<EventFilter> { k.Start!, k.End! }))
+            // A KPI's own filters alone, so that the events its where-conditions ask for are common.
+            .Concat(plan.Kpis.SelectMany(k => new[] { k.Numerator, k.Denominator, k.Event }.OfType<EventFilter>()).Select(f => new List<EventFilter> { f }))
             .ToList();
         while (Events.Count < count)
         {
@@ -69,6 +76,13 @@ internal sealed class AnalyticsDataSet
             }
         }
 
+        // Events exactly at the ends of each range: a range holds its start, not its end.
+        foreach (var range in Ranges)
+        {
+            foreach (var at in new[] { range.From, range.To.AddMilliseconds(-1), range.To })
+                Add(_names[_r.Next(_names.Length)], at, ("s1", "a1", null), null);
+        }
+
         Links.Add(new IdentityLink("a1", "u1", IdentityLink.Identify, Monday));
         Links.Add(new IdentityLink("a2", "u2", IdentityLink.Identify, Monday));
         Links.Add(new IdentityLink("mk:h1", "u2", IdentityLink.MergeKey, Monday));
@@ -87,6 +101,10 @@ internal sealed class AnalyticsDataSet
 
     /// <summary>What the engines are given: the stored production events.</summary>
     public IReadOnlyList<AnalyticsEvent> Production => Events.Where(e => e.Environment == "production" && !e.AggregateOnly).Select(AnalyticsEvent.From).ToList();
+
+    /// <summary>What the KPI engine is given: the stored production events and the roll-up records of the aggregate-only ones.</summary>
+    public IReadOnlyList<AnalyticsEvent> KpiEvents =>
+        [.. Production, .. RollupEvents.From(Events.Where(e => e.AggregateOnly).Select(RollupRow.Of), "production")];
 
     public IdentityGraph Identities => new(Links);
 
@@ -127,7 +145,8 @@ internal sealed class AnalyticsDataSet
             UserId = actor.User,
             Environment = _r.Next(12) == 0 ? "staging" : "production",
             Count = _r.Next(8) == 0 ? _r.Next(2, 5) : 1,
-            AggregateOnly = _r.Next(40) == 0,
+            // Half the events the plan declares aggregate-only, so that KPIs add roll-ups to raw events and funnels still have some.
+            AggregateOnly = _r.Next(_aggregateOnly.Contains(name) ? 2 : 40) == 0,
             PropertiesJson = properties.ToJsonString(),
         });
     }

@@ -69,6 +69,14 @@ public static class Ref
         }
     }
 
+    /// <summary>The user of an authenticated actor: the user id's person, or the person a link ties the anonymous id to; null for a never-identified visitor.</summary>
+    public static string? IdentifiedUser(AnalyticsEvent e, Dictionary<string, string> people)
+    {
+        if (e.UserId is not null) return people.TryGetValue(e.UserId, out var p) ? p : e.UserId;
+        if (e.AnonymousId is not null && people.TryGetValue(e.AnonymousId, out var q)) return q;
+        return null;
+    }
+
     public static Dictionary<string, List<AnalyticsEvent>> ByActor(IEnumerable<AnalyticsEvent> events, CountingUnit unit, Dictionary<string, string> people)
     {
         var result = new Dictionary<string, List<AnalyticsEvent>>();

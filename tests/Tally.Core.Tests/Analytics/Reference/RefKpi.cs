@@ -77,14 +77,16 @@ public static class RefKpi
             {
                 var periods = Ref.Periods(range, k.Period);
                 var matching = inRange.Where(e => Ref.Matches(k.Event!, e)).ToList();
+                // In users: authenticated users only.
+                string? Actor(AnalyticsEvent e) => k.Unit == CountingUnit.User ? Ref.IdentifiedUser(e, people) : Ref.Actor(e, k.Unit, people);
                 long Measure(IEnumerable<AnalyticsEvent> es) => k.Unit == CountingUnit.Event
                     ? es.Sum(e => e.Count)
-                    : es.Select(e => Ref.Actor(e, k.Unit, people)).Where(a => a is not null).Distinct().Count();
+                    : es.Select(Actor).Where(a => a is not null).Distinct().Count();
                 var perPeriod = periods.Select(p => Measure(matching.Where(e => Ref.PeriodLabel(e.TimestampMs, k.Period) == p))).ToList();
                 var groups = new List<KpiGroup>();
                 if (k.GroupBy.Count > 0)
                 {
-                    var withActor = matching.Where(e => k.Unit == CountingUnit.Event || Ref.Actor(e, k.Unit, people) is not null);
+                    var withActor = matching.Where(e => k.Unit == CountingUnit.Event || Actor(e) is not null);
                     foreach (var g in withActor.GroupBy(e => string.Join("\u001f", k.GroupBy.Select(key => e.Properties.GetValueOrDefault(key) ?? "(none)"))))
                     {
                         var values = k.GroupBy.Select(key => g.First().Properties.GetValueOrDefault(key) ?? "(none)").ToArray();
