@@ -1,16 +1,22 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.Extensions.Hosting;
 using Tally.Core.Plans;
 using Tally.Server;
 using Tally.Server.Configuration;
 using Tally.Storage.Sqlite;
 
 // Ingest load generator: posts realistic Segment batches for the Aurora plan over loopback with N concurrent
-// connections, through the whole pipeline including the durable SQLite commit, then single-event requests at a
+// connections, through the whole pipeline including the durable store commit, then single-event requests at a
 // fixed rate. Usage:
 //   dotnet run -c Release --project bench/Tally.Bench.Ingest -- [--seconds 10] [--connections 8] [--batch 100] [--rate 2000] [--ack store|spool]
-//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- --profile 1      (stage by stage, no HTTP)
+//       server and load generator in this one process (they share the cores)
+//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- --serve 5080 [--ack store|spool]
+//       only the collector (temporary SQLite store, key "bench"), until Ctrl+C: run the load from another process
+//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- --url http://127.0.0.1:5080 [--key bench] [--phases batches,singles]
+//       only the load, against any running collector (e.g. `tally serve --store clickhouse://...`)
+//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- --profile 1      (stage by stage, no HTTP; `--profile store`: the store only)
 var argsMap = ParseArgs(args);
 var seconds = int.Parse(argsMap.GetValueOrDefault("seconds", "10"));
 var connections = int.Parse(argsMap.GetValueOrDefault("connections", "8"));
@@ -18,61 +24,97 @@ var batchSize = int.Parse(argsMap.GetValueOrDefault("batch", "100"));
 var rate = int.Parse(argsMap.GetValueOrDefault("rate", "2000"));
 var ack = argsMap.GetValueOrDefault("ack", "store") == "spool" ? AckMode.Spool : AckMode.Store;
 var planPath = argsMap.GetValueOrDefault("plan", FindRepoFile("plans/aurora-concierge.yaml"));
+var key = argsMap.GetValueOrDefault("key", "bench");
+var phases = argsMap.GetValueOrDefault("phases", "batches,singles").Split(',', StringSplitOptions.TrimEntries);
 
 if (argsMap.ContainsKey("profile"))
 {
     Console.WriteLine("# Stage profile (single thread, no HTTP)");
-    await StageProfile.RunAsync(PlanLoader.LoadFile(planPath).GetPlanOrThrow());
+    await StageProfile.RunAsync(PlanLoader.LoadFile(planPath).GetPlanOrThrow(), storeOnly: argsMap["profile"] == "store");
     return 0;
 }
 
-var dir = Directory.CreateTempSubdirectory("tally-bench-");
-var store = new SqliteEventStore(Path.Combine(dir.FullName, "tally.db"));
-var plan = PlanLoader.LoadFile(planPath).GetPlanOrThrow();
-var port = FreePort();
-var app = await TallyServer.BuildAsync(new TallyServerOptions
+Uri baseUri;
+DirectoryInfo? dir = null;
+SqliteEventStore? store = null;
+Microsoft.AspNetCore.Builder.WebApplication? app = null;
+if (argsMap.TryGetValue("url", out var url))
 {
-    Plan = plan,
-    Store = store,
-    HashSalt = Encoding.UTF8.GetBytes("bench-salt"),
-    Keys = [new ApiKey("bench", Role.Writer)],
-    Urls = $"http://127.0.0.1:{port}",
-    Ack = ack,
-    SpoolDirectory = Path.Combine(dir.FullName, "spool"),
-});
-await app.StartAsync();
-var baseUri = new Uri($"http://127.0.0.1:{port}");
-Console.WriteLine($"# Tally ingest benchmark  {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z  {Environment.ProcessorCount} cores  {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
-Console.WriteLine($"plan {plan.Name}, store SQLite (WAL, synchronous=FULL), ack after {(ack == AckMode.Spool ? "spool fsync" : "store commit")}, {connections} connections, batches of {batchSize}, {seconds}s");
+    baseUri = new Uri(url);
+    Console.WriteLine($"# Tally ingest benchmark  {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z  {Environment.ProcessorCount} cores  load generator only, collector at {baseUri}");
+    Console.WriteLine($"{connections} connections, batches of {batchSize}, {seconds}s; load average {LoadAverage()}");
+}
+else
+{
+    dir = Directory.CreateTempSubdirectory("tally-bench-");
+    store = new SqliteEventStore(Path.Combine(dir.FullName, "tally.db"));
+    var plan = PlanLoader.LoadFile(planPath).GetPlanOrThrow();
+    var port = argsMap.TryGetValue("serve", out var servePort) ? int.Parse(servePort) : FreePort();
+    app = await TallyServer.BuildAsync(new TallyServerOptions
+    {
+        Plan = plan,
+        Store = store,
+        HashSalt = Encoding.UTF8.GetBytes("bench-salt"),
+        Keys = [new ApiKey(key, Role.Writer)],
+        Urls = $"http://127.0.0.1:{port}",
+        Ack = ack,
+        SpoolDirectory = Path.Combine(dir.FullName, "spool"),
+    });
+    await app.StartAsync();
+    baseUri = new Uri($"http://127.0.0.1:{port}");
+    if (argsMap.ContainsKey("serve"))
+    {
+        Console.WriteLine($"collector for plan {plan.Name} on {baseUri} (key '{key}', SQLite at {store.Path}, ack after {(ack == AckMode.Spool ? "spool fsync" : "store commit")}); Ctrl+C stops it");
+        // The host stops itself on Ctrl+C or SIGTERM.
+        await app.WaitForShutdownAsync();
+        await store.DisposeAsync();
+        dir.Delete(recursive: true);
+        return 0;
+    }
+    Console.WriteLine($"# Tally ingest benchmark  {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z  {Environment.ProcessorCount} cores  {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+    Console.WriteLine($"plan {plan.Name}, store SQLite (WAL, synchronous=FULL), ack after {(ack == AckMode.Spool ? "spool fsync" : "store commit")}, {connections} connections, batches of {batchSize}, {seconds}s; load average {LoadAverage()}");
+}
+var auth = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(key + ":")));
+var loadStopped = Stopwatch.StartNew();
+long posted = 0;
 
 // Phase 1: throughput with batches.
+if (phases.Contains("batches"))
 using (var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections })
 using (var http = new HttpClient(handler) { BaseAddress = baseUri })
 {
-    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("bench:"u8.ToArray()));
+    http.DefaultRequestHeaders.Authorization = auth;
     await RunBatches(http, 2, connections, batchSize, warmup: true);
     var (events, latencies) = await RunBatches(http, seconds, connections, batchSize, warmup: false);
+    posted += events;
+    loadStopped.Restart();
     latencies.Sort();
     Console.WriteLine($"batches: {events / (double)seconds:N0} events/s committed; request p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms ({latencies.Count} requests)");
 }
 
 // Phase 2: single-event requests at a fixed rate (open loop: requests start on schedule whatever the latency).
+if (phases.Contains("singles"))
 using (var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
 using (var http = new HttpClient(handler) { BaseAddress = baseUri })
 {
-    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("bench:"u8.ToArray()));
+    http.DefaultRequestHeaders.Authorization = auth;
     var latencies = await RunSingles(http, rate, seconds);
+    posted += latencies.Count;
+    loadStopped.Restart();
     latencies.Sort();
     Console.WriteLine($"single events at {rate}/s: p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms ({latencies.Count} requests)");
 }
 
-var drainStart = Stopwatch.StartNew();
+// With a spool (ClickHouse's default) a 2xx means spooled, not stored: report how long the store took to catch up.
 var depth = await ReadDepth(baseUri);
-while (depth > 0 && drainStart.Elapsed < TimeSpan.FromMinutes(5)) { await Task.Delay(100); depth = await ReadDepth(baseUri); }
-if (ack == AckMode.Spool) Console.WriteLine($"spool drained to the store {drainStart.Elapsed.TotalSeconds:F1}s after the load stopped");
-await app.StopAsync();
-await store.DisposeAsync();
-dir.Delete(recursive: true);
+var drainStart = Stopwatch.StartNew();
+var sawSpool = depth > 0;
+while (depth > 0 && drainStart.Elapsed < TimeSpan.FromMinutes(10)) { await Task.Delay(100); depth = await ReadDepth(baseUri); }
+if (sawSpool || ack == AckMode.Spool)
+    Console.WriteLine($"spool drained to the store {loadStopped.Elapsed.TotalSeconds:F1}s after the load stopped ({posted:N0} events posted)");
+if (app is not null) await app.StopAsync();
+if (store is not null) await store.DisposeAsync();
+dir?.Delete(recursive: true);
 return 0;
 
 static async Task<(long Events, List<double> Latencies)> RunBatches(HttpClient http, int seconds, int connections, int batchSize, bool warmup)
@@ -119,6 +161,7 @@ static async Task<List<double>> RunSingles(HttpClient http, int rate, int second
             var t = Stopwatch.GetTimestamp();
             using var resp = await http.PostAsync("/v1/track", new StringContent(bodies[index], Encoding.UTF8, "application/json"));
             latencies[index] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            if (!resp.IsSuccessStatusCode) throw new InvalidOperationException($"HTTP {(int)resp.StatusCode}");
         });
     }
     await Task.WhenAll(tasks);
@@ -128,10 +171,15 @@ static async Task<List<double>> RunSingles(HttpClient http, int rate, int second
 static async Task<double> ReadDepth(Uri baseUri)
 {
     using var http = new HttpClient { BaseAddress = baseUri };
-    var text = await http.GetStringAsync("/metrics");
+    using var resp = await http.GetAsync("/metrics");
+    if (!resp.IsSuccessStatusCode) return 0;
+    var text = await resp.Content.ReadAsStringAsync();
     var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("analytics_spool_depth ", StringComparison.Ordinal));
     return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
 }
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
 static double P(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
 

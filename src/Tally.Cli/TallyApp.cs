@@ -13,6 +13,7 @@ public static class TallyApp
         root.Subcommands.Add(ServeCommand.Build());
         root.Subcommands.Add(QuarantineCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
+        root.Subcommands.Add(RetentionCommand.Build());
         root.Subcommands.Add(IngestCommand.Build());
         root.Subcommands.Add(FunnelCommand.Build());
         root.Subcommands.Add(KpiCommand.Build());
@@ -22,6 +23,7 @@ public static class TallyApp
         root.Subcommands.Add(DemoCommand.Build());
         root.Subcommands.Add(ForgetCommand.Build());
         root.Subcommands.Add(AuditCommand.Build());
+        root.Subcommands.Add(KeysCommand.Build());
         return root;
     }
 

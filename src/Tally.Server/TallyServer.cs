@@ -62,13 +62,21 @@ public static class TallyServer
         builder.Services.AddSingleton(options.Store);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(writer);
-        builder.Services.AddSingleton(new Auth(options.Keys));
+        // Keys made by `tally keys` live in the store: read once now, then every KeyRefreshInterval (see StoredKeyCache).
+        StoredKeyCache? storedKeys = null;
+        if (options.Store is IKeyStore keyStore)
+        {
+            storedKeys = new StoredKeyCache(keyStore, options.KeyRefreshInterval);
+            await storedKeys.RefreshAsync().ConfigureAwait(false);
+        }
+        builder.Services.AddSingleton(new Auth(options.Keys, storedKeys));
         builder.Services.AddSingleton(new EventPipeline(options.Plan, options.Pipeline, optOuts, suppressed));
         builder.Services.AddSingleton(suppressed);
         if (options.Store is IAuditLog audit) builder.Services.AddSingleton(audit);
         if (options.Store is ISubjectStore subjectStore)
             builder.Services.AddSingleton(new SubjectDeletion(subjectStore, suppressed, options.ExportRoots, guarded.BarrierAsync));
         builder.Services.AddSingleton<IngestService>();
+        Governance.GovernanceJobs.Register(builder.Services, options);
         builder.Services.AddCors(c => c.AddDefaultPolicy(p =>
         {
             if (options.CorsOrigins.Contains("*")) p.AllowAnyOrigin(); else p.WithOrigins([.. options.CorsOrigins]);
@@ -97,8 +105,16 @@ public static class TallyServer
         QueryEndpoints.Map(audited);
         SubjectEndpoints.Map(audited);
         AuditEndpoints.Map(audited);
+        KeyEndpoints.Map(audited);
+        // Retention audits each run itself, with its counts (RetentionRun), so it is not in the audited group.
+        RetentionEndpoints.Map(app);
         app.MapGet("/healthz", () => Results.Json(new HealthBody("ok", options.Plan.Name, options.Plan.Version), TallyServerJson.Default.HealthBody));
         app.MapGet("/metrics", (TallyMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        if (storedKeys is not null)
+        {
+            app.Lifetime.ApplicationStarted.Register(storedKeys.Start);
+            app.Lifetime.ApplicationStopping.Register(() => storedKeys.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        }
         app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }

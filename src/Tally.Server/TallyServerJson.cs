@@ -10,4 +10,5 @@ namespace Tally.Server;
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(QuarantineListing))]
 [JsonSerializable(typeof(HealthBody))]
+[JsonSerializable(typeof(Tally.Server.Governance.RetentionReport))]
 public sealed partial class TallyServerJson : JsonSerializerContext;

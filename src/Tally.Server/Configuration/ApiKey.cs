@@ -12,9 +12,12 @@ public enum Role
     Admin,
 }
 
-/// <summary>A key as configured: its role and, for writers, the environment its events belong to.</summary>
-public sealed record ApiKey(string Key, Role Role, string? Environment = null)
+/// <summary>
+/// A key as configured (environment variables) or as stored (<c>tally keys create</c>): its role and, for writers, the
+/// environment its events belong to. <see cref="StoredId"/> is the stored key's public id; null for configured keys.
+/// </summary>
+public sealed record ApiKey(string Key, Role Role, string? Environment = null, string? StoredId = null)
 {
-    /// <summary>A short, non-secret name for logs and audit: never the key itself.</summary>
-    public string Label => Key.Length <= 4 ? "****" : $"{Key[..4]}…";
+    /// <summary>A short, non-secret name for logs and audit: never the key itself (a stored key's id, which is public).</summary>
+    public string Label => StoredId ?? (Key.Length <= 4 ? "****" : $"{Key[..4]}…");
 }

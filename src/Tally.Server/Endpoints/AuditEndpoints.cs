@@ -19,9 +19,7 @@ public static class AuditEndpoints
     {
         app.MapGet("/v1/audit", async (HttpContext http, Auth auth, string? from, string? to, string? action, string? limit) =>
         {
-            var key = auth.Resolve(http.Request);
-            if (key is null) return Auth.Unauthorized(Auth.Presented(http.Request) is null ? "an admin key is required (Authorization: Bearer KEY)" : "unknown key");
-            if (key.Role != Role.Admin) return Auth.Forbidden("the audit log is for admin keys only");
+            if (Access.Require(http.Request, auth, Role.Admin, "the audit log", out var key) is { } denied) return denied;
             if (http.RequestServices.GetService<IAuditLog>() is not { } log)
                 return Results.Json(new ErrorBody("audit_unavailable", "this server's store keeps no audit log"), TallyServerJson.Default.ErrorBody, statusCode: 501);
 

@@ -33,6 +33,10 @@ public sealed class AuditFilter : IEndpointFilter
         [("GET", "/v1/journeys/{name}")] = "query.journeys",
         [("DELETE", "/v1/subjects")] = "subjects.delete",
         [("GET", "/v1/audit")] = "audit.read",
+        // The target is the request path: a key's public id at most, never the key (shown once, in the response only).
+        [("POST", "/v1/keys")] = "keys.create",
+        [("GET", "/v1/keys")] = "keys.list",
+        [("DELETE", "/v1/keys/{id}")] = "keys.revoke",
     };
 
     private readonly string? _action;

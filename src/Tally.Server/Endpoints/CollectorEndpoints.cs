@@ -41,7 +41,7 @@ public static class CollectorEndpoints
         var requestId = RequestId.Of(http);
         var presented = Auth.Presented(http.Request);
         if (presented is not null && auth.Resolve(http.Request) is null)
-            return Auth.Unauthorized("unknown write key");
+            return auth.Refuse(http.Request, "");
         var (body, error) = await BodyReader.ReadAsync(http.Request, options.MaxBodyBytes, http.RequestAborted).ConfigureAwait(false);
         if (error is not null) return Error(error);
         var (split, splitError) = PayloadSplitter.Read(body!.Bytes, mode, segmentType);
@@ -50,9 +50,7 @@ public static class CollectorEndpoints
         {
             var key = auth.Resolve(http.Request, split!.WriteKey);
             if (key is null)
-                return Auth.Unauthorized(presented is null && split.WriteKey is null
-                    ? "a write key is required (HTTP Basic user name, X-Write-Key header or writeKey field)"
-                    : "unknown write key");
+                return auth.Refuse(http.Request, "a write key is required (HTTP Basic user name, X-Write-Key header or writeKey field)", split.WriteKey);
             if (key.Role is not (Role.Writer or Role.Admin))
                 return Auth.Forbidden($"a {key.Role.ToString().ToLowerInvariant()} key cannot send events");
             var ctx = new IngestContext(DateTimeOffset.UtcNow, $"{(mode == "flat" ? "flat" : "segment")}:{http.Request.Path}", requestId, key.Environment);

@@ -21,9 +21,7 @@ public static class QuarantineEndpoints
     {
         app.MapGet("/v1/quarantine", async (HttpContext http, Auth auth, IEventStore store, int? sample) =>
         {
-            var key = auth.Resolve(http.Request);
-            if (key is null) return Auth.Unauthorized("an analyst key is required (Authorization: Bearer KEY)");
-            if (key.Role is not (Role.Analyst or Role.Admin)) return Auth.Forbidden("quarantine holds per-event data: analyst or admin keys only");
+            if (Access.Require(http.Request, auth, Role.Analyst, "the quarantine (per-event data)", out _) is { } denied) return denied;
             var groups = await store.QuarantineByReasonAsync(Math.Clamp(sample ?? 5, 0, 100), http.RequestAborted);
             var body = new QuarantineListing(
                 groups.Sum(g => g.Count),

@@ -21,32 +21,41 @@ public static class QueryEndpoints
     {
         var q = QueryJson.Default;
         app.MapGet("/v1/funnels/{name}", (HttpContext http, Auth auth, TallyServerOptions o, string name, string? from, string? to) =>
-            Run(http, auth, o, viewersAllowed: true, from, to, q.FunnelResponse, (s, range, ct) => s.FunnelAsync(name, range, ct)));
+            Run(http, auth, o, viewersAllowed: true, from, to, q.FunnelResponse, (s, range, ct) => s.FunnelAsync(name, range, ct), SmallGroups.Funnel));
         app.MapPost("/v1/query/funnel", AdhocFunnelAsync);
         app.MapGet("/v1/kpis", (HttpContext http, Auth auth, TallyServerOptions o, string? from, string? to) =>
-            Run(http, auth, o, viewersAllowed: true, from, to, q.KpiListResponse, (s, range, ct) => s.KpisAsync(range, ct)));
+            Run(http, auth, o, viewersAllowed: true, from, to, q.KpiListResponse, (s, range, ct) => s.KpisAsync(range, ct), SmallGroups.Kpis));
         app.MapGet("/v1/kpis/{name}", (HttpContext http, Auth auth, TallyServerOptions o, string name, string? from, string? to) =>
-            Run(http, auth, o, viewersAllowed: true, from, to, q.KpiResponse, (s, range, ct) => s.KpiAsync(name, range, ct)));
+            Run(http, auth, o, viewersAllowed: true, from, to, q.KpiResponse, (s, range, ct) => s.KpiAsync(name, range, ct), SmallGroups.Kpi));
         app.MapGet("/v1/attribution/{name}", (HttpContext http, Auth auth, TallyServerOptions o, string name, string? from, string? to) =>
-            Run(http, auth, o, viewersAllowed: false, from, to, q.AttributionResponse, (s, range, ct) => s.AttributionAsync(name, range, ct)));
+            Run(http, auth, o, viewersAllowed: true, from, to, q.AttributionResponse, (s, range, ct) => s.AttributionAsync(name, range, ct), SmallGroups.Attribution));
         app.MapGet("/v1/journeys", (HttpContext http, Auth auth, TallyServerOptions o, string? from, string? to) =>
-            Run(http, auth, o, viewersAllowed: false, from, to, q.JourneyListResponse, (s, range, ct) => s.JourneysAsync(range, ct)));
+            Run(http, auth, o, viewersAllowed: true, from, to, q.JourneyListResponse, (s, range, ct) => s.JourneysAsync(range, ct)));
         app.MapGet("/v1/journeys/{name}", (HttpContext http, Auth auth, TallyServerOptions o, string name, string? from, string? to) =>
-            Run(http, auth, o, viewersAllowed: false, from, to, q.JourneyResponse, (s, range, ct) => s.JourneyAsync(name, range, ct)));
+            Run(http, auth, o, viewersAllowed: true, from, to, q.JourneyResponse, (s, range, ct) => s.JourneyAsync(name, range, ct)));
         app.MapGet("/v1/counts", (HttpContext http, Auth auth, TallyServerOptions o, string? @event, string? granularity, string? from, string? to) =>
             Run(http, auth, o, viewersAllowed: true, from, to, q.CountsResponse, (s, range, ct) => s.CountsAsync(@event, granularity, range, ct)));
     }
 
     private static async Task<IResult> Run<T>(HttpContext http, Auth auth, TallyServerOptions options, bool viewersAllowed, string? from, string? to,
-        JsonTypeInfo<T> json, Func<QueryService, TimeRange, CancellationToken, Task<QueryAnswer<T>>> query) where T : class
+        JsonTypeInfo<T> json, Func<QueryService, TimeRange, CancellationToken, Task<QueryAnswer<T>>> query,
+        Func<T, int, (T Answer, int Suppressed)>? suppress = null) where T : class
     {
-        if (QueryAccess.Check(http.Request, auth, viewersAllowed) is { } denied) return denied;
+        if (QueryAccess.Check(http.Request, auth, viewersAllowed, out var key) is { } denied) return denied;
         if (Service(options) is not { } unscoped) return Unavailable();
         var (service, scopeError) = Scope(unscoped, options, http);
         if (scopeError is not null) return Error(scopeError);
         var (range, error) = QueryRange.Parse(from, to, DateTimeOffset.UtcNow);
         if (error is not null) return Error(error);
-        return Respond(await query(service, range!, http.RequestAborted).ConfigureAwait(false), json);
+        var answer = await query(service, range!, http.RequestAborted).ConfigureAwait(false);
+        // Viewers get aggregated figures only: groups under the threshold are left out, and the header says how many.
+        if (key!.Role == Role.Viewer && answer.Value is { } value)
+        {
+            var (kept, suppressed) = suppress is null ? (value, 0) : suppress(value, Math.Max(1, options.MinGroupSize));
+            http.Response.Headers[SmallGroups.Header] = suppressed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            answer = answer with { Value = kept };
+        }
+        return Respond(answer, json);
     }
 
     private static async Task<IResult> AdhocFunnelAsync(HttpContext http, Auth auth, TallyServerOptions options, string? from, string? to)

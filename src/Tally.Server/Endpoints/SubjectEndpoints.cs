@@ -23,9 +23,7 @@ public static class SubjectEndpoints
     {
         app.MapDelete("/v1/subjects", async (HttpContext http, Auth auth) =>
         {
-            var key = auth.Resolve(http.Request);
-            if (key is null) return Auth.Unauthorized(Auth.Presented(http.Request) is null ? "an admin key is required (Authorization: Bearer KEY)" : "unknown key");
-            if (key.Role != Role.Admin) return Auth.Forbidden("deleting a subject needs an admin key");
+            if (Access.Require(http.Request, auth, Role.Admin, "deleting a subject", out var key) is { } denied) return denied;
             if (http.RequestServices.GetService<SubjectDeletion>() is not { } deletion)
                 return Results.Json(new ErrorBody("deletion_unavailable", "this server's store does not support deletion"), TallyServerJson.Default.ErrorBody, statusCode: 501);
 

@@ -1,61 +1,78 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Tally.Core.Events;
 
 namespace Tally.Storage.Sqlite.Writing;
 
-/// <summary>Inserts one raw event unless its id is stored already, as a raw row or as a counted aggregate-only id.</summary>
-internal sealed class InsertEvent : PreparedStatement
+/// <summary>
+/// Appends one raw event. The caller has checked its id against <see cref="Dedup.KnownEventIds"/>: the table has no
+/// unique key on the id, because a B-tree keyed by random ids costs a page write per event.
+/// <para>
+/// This is the one statement run per stored event, so it binds through SQLite's C API directly rather than through
+/// <see cref="SqliteCommand"/>, whose per-execution parameter handling cost about as much CPU as SQLite's own insert
+/// (measured: ~8–10 µs a row through SqliteCommand, ~5 µs bound directly, same file and load). It runs on the writer's
+/// connection, so it is part of whatever transaction that connection has open.
+/// </para>
+/// </summary>
+internal sealed class InsertEvent : IDisposable
 {
     private const string Sql = """
         INSERT INTO events (event_id, name, type, ts, received_at, original_timestamp, anonymous_id, user_id,
                             session_id, environment, source, request_id, count, properties, previous_id)
-        SELECT $event_id, $name, $type, $ts, $received_at, $original_timestamp, $anonymous_id, $user_id,
-               $session_id, $environment, $source, $request_id, $count, $properties, $previous_id
-        WHERE NOT EXISTS (SELECT 1 FROM seen_ids WHERE event_id = $event_id)
-        ON CONFLICT (event_id) DO NOTHING
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
         """;
 
-    private readonly SqliteParameter _eventId, _name, _type, _ts, _receivedAt, _originalTimestamp, _anonymousId, _userId,
-        _sessionId, _environment, _source, _requestId, _count, _properties, _previousId;
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _statement;
 
-    public InsertEvent(SqliteConnection connection) : base(connection, Sql)
+    public InsertEvent(SqliteConnection connection)
     {
-        _eventId = Parameter("$event_id", SqliteType.Text);
-        _name = Parameter("$name", SqliteType.Text);
-        _type = Parameter("$type", SqliteType.Text);
-        _ts = Parameter("$ts", SqliteType.Integer);
-        _receivedAt = Parameter("$received_at", SqliteType.Integer);
-        _originalTimestamp = Parameter("$original_timestamp", SqliteType.Text);
-        _anonymousId = Parameter("$anonymous_id", SqliteType.Text);
-        _userId = Parameter("$user_id", SqliteType.Text);
-        _sessionId = Parameter("$session_id", SqliteType.Text);
-        _environment = Parameter("$environment", SqliteType.Text);
-        _source = Parameter("$source", SqliteType.Text);
-        _requestId = Parameter("$request_id", SqliteType.Text);
-        _count = Parameter("$count", SqliteType.Integer);
-        _properties = Parameter("$properties", SqliteType.Text);
-        _previousId = Parameter("$previous_id", SqliteType.Text);
-        Prepare();
+        _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v3(_db, Sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement, out _), _db);
     }
 
-    /// <summary>True when the event was new and is now stored.</summary>
-    public bool Execute(CollectedEvent e)
+    public void Execute(CollectedEvent e)
     {
-        _eventId.Value = e.EventId;
-        _name.Value = e.Name;
-        _type.Value = e.Type;
-        _ts.Value = UnixTime.ToMs(e.Timestamp);
-        _receivedAt.Value = UnixTime.ToMs(e.ReceivedAt);
-        _originalTimestamp.Value = OrNull(e.OriginalTimestamp);
-        _anonymousId.Value = OrNull(e.AnonymousId);
-        _userId.Value = OrNull(e.UserId);
-        _sessionId.Value = OrNull(e.SessionId);
-        _environment.Value = e.Environment;
-        _source.Value = OrNull(e.Source);
-        _requestId.Value = OrNull(e.RequestId);
-        _count.Value = e.Count;
-        _properties.Value = e.PropertiesJson;
-        _previousId.Value = OrNull(e.PreviousId);
-        return Execute() == 1;
+        try
+        {
+            Text(1, e.EventId);
+            Text(2, e.Name);
+            Text(3, e.Type);
+            Check(raw.sqlite3_bind_int64(_statement, 4, UnixTime.ToMs(e.Timestamp)));
+            Check(raw.sqlite3_bind_int64(_statement, 5, UnixTime.ToMs(e.ReceivedAt)));
+            Text(6, e.OriginalTimestamp);
+            Text(7, e.AnonymousId);
+            Text(8, e.UserId);
+            Text(9, e.SessionId);
+            Text(10, e.Environment);
+            Text(11, e.Source);
+            Text(12, e.RequestId);
+            Check(raw.sqlite3_bind_int64(_statement, 13, e.Count));
+            Text(14, e.PropertiesJson);
+            Text(15, e.PreviousId);
+            var rc = raw.sqlite3_step(_statement);
+            if (rc != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _db);
+            }
+        }
+        finally
+        {
+            // A statement left active would keep the transaction from committing or rolling back.
+            raw.sqlite3_reset(_statement);
+        }
+    }
+
+    public void Dispose() => _statement.Dispose();
+
+    private void Text(int index, string? value) =>
+        Check(value is null ? raw.sqlite3_bind_null(_statement, index) : raw.sqlite3_bind_text(_statement, index, value));
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
     }
 }

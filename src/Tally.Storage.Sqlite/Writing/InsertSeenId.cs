@@ -4,16 +4,14 @@ using Tally.Core.Events;
 namespace Tally.Storage.Sqlite.Writing;
 
 /// <summary>
-/// Remembers the id of an aggregate-only event, which has no raw row, so a retry is not counted twice. An id that
-/// is already stored as a raw event (the plan changed between the two sends) is a duplicate too.
+/// Remembers the id of an aggregate-only event, which has no raw row, so a retry is not counted twice (also after a
+/// restart: <see cref="Dedup.KnownEventIds"/> loads these ids with the raw events' ones). The caller has checked the id.
 /// </summary>
 internal sealed class InsertSeenId : PreparedStatement
 {
     private const string Sql = """
         INSERT INTO seen_ids (event_id, received_at)
-        SELECT $event_id, $received_at
-        WHERE NOT EXISTS (SELECT 1 FROM events WHERE event_id = $event_id)
-        ON CONFLICT (event_id) DO NOTHING
+        VALUES ($event_id, $received_at)
         """;
 
     private readonly SqliteParameter _eventId, _receivedAt;
@@ -25,11 +23,10 @@ internal sealed class InsertSeenId : PreparedStatement
         Prepare();
     }
 
-    /// <summary>True when the id was new.</summary>
-    public bool Execute(CollectedEvent e)
+    public void Execute(CollectedEvent e)
     {
         _eventId.Value = e.EventId;
         _receivedAt.Value = UnixTime.ToMs(e.ReceivedAt);
-        return Execute() == 1;
+        Execute();
     }
 }

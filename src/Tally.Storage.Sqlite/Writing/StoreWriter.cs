@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Tally.Core.Storage;
+using Tally.Storage.Sqlite.Dedup;
 using Tally.Storage.Sqlite.Schema;
 
 namespace Tally.Storage.Sqlite.Writing;
@@ -21,10 +22,12 @@ internal sealed class StoreWriter : IDisposable
     private readonly DeleteQuarantined _deleteQuarantined;
     private readonly UpsertOptOut _upsertOptOut;
     private readonly PreparedStatement[] _all;
+    private readonly KnownEventIds _known;
 
-    private StoreWriter(SqliteConnection connection)
+    private StoreWriter(SqliteConnection connection, KnownEventIds known)
     {
         _connection = connection;
+        _known = known;
         _insertEvent = new InsertEvent(connection);
         _insertSeenId = new InsertSeenId(connection);
         _upsertRollup = new UpsertRollup(connection);
@@ -32,7 +35,7 @@ internal sealed class StoreWriter : IDisposable
         _upsertLink = new UpsertIdentityLink(connection);
         _deleteQuarantined = new DeleteQuarantined(connection);
         _upsertOptOut = new UpsertOptOut(connection);
-        _all = [_insertEvent, _insertSeenId, _upsertRollup, _insertQuarantined, _upsertLink, _deleteQuarantined, _upsertOptOut];
+        _all = [_insertSeenId, _upsertRollup, _insertQuarantined, _upsertLink, _deleteQuarantined, _upsertOptOut];
     }
 
     /// <summary>Opens the file (creating it), sets durability pragmas and brings the schema up to date.</summary>
@@ -45,11 +48,12 @@ internal sealed class StoreWriter : IDisposable
             using (var pragmas = connection.CreateCommand())
             {
                 // WAL: readers never block the writer nor see a half-written batch. FULL: a commit is fsynced before
-                // WriteAsync returns, because the collector acknowledges clients only then. A batch dirties index pages
-                // all over the random-keyed indexes (event, anonymous and session ids): a 64 MiB cache and mmap keep
-                // them from being re-read, and checkpointing every ~40 MiB of WAL (not the default 4 MiB) copies a page
-                // that many batches touched into the database once rather than once per batch. The WAL is truncated
-                // back to 64 MiB after a checkpoint so it does not keep a burst's size forever.
+                // WriteAsync returns, because the collector acknowledges clients only then. Since migration 003 a batch
+                // appends to the tables' last pages and touches the (name, ts) index at a few places per name; a 64 MiB
+                // cache and mmap keep what analytics and the index read from being re-read. Checkpoints are taken by
+                // WalCheckpointer in the background; this connection's automatic one (in the commit path) is only a
+                // backstop at ~400 MiB of WAL. The WAL is truncated back to 64 MiB after a checkpoint so it does not
+                // keep a burst's size forever.
                 pragmas.CommandText = $"""
                     PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};
                     PRAGMA journal_mode = WAL;
@@ -57,14 +61,14 @@ internal sealed class StoreWriter : IDisposable
                     PRAGMA temp_store = MEMORY;
                     PRAGMA cache_size = -65536;
                     PRAGMA mmap_size = 268435456;
-                    PRAGMA wal_autocheckpoint = 10000;
+                    PRAGMA wal_autocheckpoint = 100000;
                     PRAGMA journal_size_limit = 67108864;
                     """;
                 pragmas.ExecuteNonQuery();
             }
 
             SchemaMigrator.Migrate(connection);
-            return new StoreWriter(connection);
+            return new StoreWriter(connection, KnownEventIds.Load(connection));
         }
         catch
         {
@@ -87,8 +91,13 @@ internal sealed class StoreWriter : IDisposable
 
         var quarantinedStored = 0;
         var rollups = new RollupAccumulator();
+        // This batch's ids join the known set only after the commit: a rolled-back batch leaves it as it was.
+        var written = new HashSet<UInt128>(events.Count);
+        Action commitKnown;
         using (var tx = Begin())
         {
+            // Under the write lock: nobody else can append between this catch-up and the commit.
+            _known.CatchUp(tx.Inner);
             for (var i = 0; i < events.Count; i++)
             {
                 if (i % CancellationCheckEvery == 0)
@@ -97,16 +106,24 @@ internal sealed class StoreWriter : IDisposable
                 }
 
                 var e = events[i];
-                var isNew = e.AggregateOnly ? _insertSeenId.Execute(e) : _insertEvent.Execute(e);
-                if (isNew)
+                var fingerprint = EventIdHash.Of(e.EventId);
+                if (_known.Contains(fingerprint) || !written.Add(fingerprint))
                 {
-                    outcomes[i] = e.AggregateOnly ? WriteOutcome.Counted : WriteOutcome.Stored;
-                    rollups.Add(e);
+                    outcomes[i] = WriteOutcome.Duplicate;
+                    continue;
+                }
+
+                if (e.AggregateOnly)
+                {
+                    _insertSeenId.Execute(e);
                 }
                 else
                 {
-                    outcomes[i] = WriteOutcome.Duplicate;
+                    _insertEvent.Execute(e);
                 }
+
+                outcomes[i] = e.AggregateOnly ? WriteOutcome.Counted : WriteOutcome.Stored;
+                rollups.Add(e);
             }
 
             foreach (var (key, count) in rollups.Rows)
@@ -127,11 +144,14 @@ internal sealed class StoreWriter : IDisposable
                 _upsertLink.Execute(link);
             }
 
+            commitKnown = _known.PrepareCommit(tx.Inner, written);
+
             // Last chance to abandon: after the commit the batch is durable and its outcomes must be reported.
             ct.ThrowIfCancellationRequested();
             tx.Commit();
         }
 
+        commitKnown();
         return new WriteResult(outcomes, quarantinedStored);
     }
 
@@ -171,6 +191,8 @@ internal sealed class StoreWriter : IDisposable
             statement.Dispose();
         }
 
+        _insertEvent.Dispose();
+        _known.Dispose();
         _connection.Dispose();
     }
 
@@ -189,6 +211,8 @@ internal sealed class StoreWriter : IDisposable
     /// <summary>A transaction that also detaches the statements when it ends, so they can join the next one.</summary>
     private readonly struct Transaction(SqliteTransaction tx, PreparedStatement[] statements) : IDisposable
     {
+        public SqliteTransaction Inner => tx;
+
         public void Commit() => tx.Commit();
 
         public void Dispose()

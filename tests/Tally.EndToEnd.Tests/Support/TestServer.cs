@@ -35,6 +35,7 @@ public sealed class TestServer : IAsyncDisposable
     public string WriteKey { get; } = "wk_" + Guid.NewGuid().ToString("N");
     public string AnalystKey { get; } = "ak_" + Guid.NewGuid().ToString("N");
     public string ViewerKey { get; } = "vk_" + Guid.NewGuid().ToString("N");
+    public string AdminKey { get; } = "adm_" + Guid.NewGuid().ToString("N");
     /// <summary>A writer key bound to the staging environment.</summary>
     public string StagingWriteKey { get; } = "wks_" + Guid.NewGuid().ToString("N");
     public InMemoryLoggerProvider Logs { get; } = new();
@@ -48,6 +49,11 @@ public sealed class TestServer : IAsyncDisposable
     public Uri BaseAddress { get; private set; } = null!;
 
     public bool Running => _app is not null;
+
+    /// <summary>Every route the running app maps, as its endpoint data sources list them.</summary>
+    public IReadOnlyList<Microsoft.AspNetCore.Routing.RouteEndpoint> Routes =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)(_app ?? throw new InvalidOperationException("the server is not running")))
+            .DataSources.SelectMany(d => d.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().ToList();
 
     /// <summary>Starts a server enforcing the plan file at <paramref name="planPath"/> (a seed plan or a temp copy).</summary>
     public static async Task<TestServer> StartAsync(string planPath)
@@ -78,6 +84,7 @@ public sealed class TestServer : IAsyncDisposable
                 new ApiKey(StagingWriteKey, Role.Writer, "staging"),
                 new ApiKey(AnalystKey, Role.Analyst),
                 new ApiKey(ViewerKey, Role.Viewer),
+                new ApiKey(AdminKey, Role.Admin),
             ],
             Urls = "http://127.0.0.1:0",
         };

@@ -1,0 +1,118 @@
+using Microsoft.Data.Sqlite;
+
+namespace Tally.Storage.Sqlite.Dedup;
+
+/// <summary>
+/// Every event id the file holds (raw events and counted aggregate-only ids), as fingerprints in memory: the exact
+/// deduplication that the random-keyed primary key used to do, without a B-tree page written per event.
+/// <para>
+/// Exact across processes: <c>events</c> and <c>seen_ids</c> are append-only with strictly increasing <c>seq</c>
+/// (AUTOINCREMENT), so at the start of every write transaction — under SQLite's write lock, where no other process
+/// can append — <see cref="CatchUp"/> reads the rows appended since the last ones this writer knows, e.g. by
+/// <c>tally ingest</c> or <c>tally quarantine replay</c> beside a running server. Ids of deleted rows stay known, so
+/// a late retry of a deleted event is still a duplicate rather than coming back.
+/// </para>
+/// Not thread-safe: the store's writer calls it under its write gate.
+/// </summary>
+internal sealed class KnownEventIds : IDisposable
+{
+    private readonly FingerprintSet _set;
+    private readonly SqliteCommand _newEvents;
+    private readonly SqliteCommand _newSeenIds;
+    private readonly SqliteCommand _lastSeqs;
+    private readonly SqliteParameter _afterEvents;
+    private readonly SqliteParameter _afterSeenIds;
+    private long _lastEventSeq;
+    private long _lastSeenIdSeq;
+
+    private KnownEventIds(SqliteConnection connection, FingerprintSet set)
+    {
+        _set = set;
+        _newEvents = connection.CreateCommand();
+        _newEvents.CommandText = "SELECT seq, event_id FROM events WHERE seq > $after ORDER BY seq";
+        _afterEvents = _newEvents.Parameters.Add("$after", SqliteType.Integer);
+        _newSeenIds = connection.CreateCommand();
+        _newSeenIds.CommandText = "SELECT seq, event_id FROM seen_ids WHERE seq > $after ORDER BY seq";
+        _afterSeenIds = _newSeenIds.Parameters.Add("$after", SqliteType.Integer);
+        _lastSeqs = connection.CreateCommand();
+        _lastSeqs.CommandText = "SELECT (SELECT ifnull(max(seq), 0) FROM events), (SELECT ifnull(max(seq), 0) FROM seen_ids)";
+    }
+
+    public int Count => _set.Count;
+
+    /// <summary>Reads every stored id. Costs one pass over both tables (a few seconds for ten million events).</summary>
+    public static KnownEventIds Load(SqliteConnection connection)
+    {
+        long rows;
+        using (var count = connection.CreateCommand())
+        {
+            count.CommandText = "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM seen_ids)";
+            rows = (long)count.ExecuteScalar()!;
+        }
+
+        var known = new KnownEventIds(connection, new FingerprintSet((int)Math.Min(int.MaxValue / 2, rows * 5 / 4 + 1024)));
+        known.CatchUp(transaction: null);
+        return known;
+    }
+
+    public bool Contains(UInt128 fingerprint) => _set.Contains(fingerprint);
+
+    /// <summary>Adds ids appended by anyone since the last call or commit. Call inside the write transaction.</summary>
+    public void CatchUp(SqliteTransaction? transaction)
+    {
+        _lastEventSeq = Read(_newEvents, _afterEvents, _lastEventSeq, transaction);
+        _lastSeenIdSeq = Read(_newSeenIds, _afterSeenIds, _lastSeenIdSeq, transaction);
+    }
+
+    /// <summary>
+    /// Notes the newest seqs while the transaction that appended <paramref name="written"/> still holds the write lock,
+    /// so the next catch-up skips this writer's own rows. Returns a commit step to run once the transaction committed.
+    /// </summary>
+    public Action PrepareCommit(SqliteTransaction transaction, IReadOnlyCollection<UInt128> written)
+    {
+        _lastSeqs.Transaction = transaction;
+        long events, seenIds;
+        using (var reader = _lastSeqs.ExecuteReader())
+        {
+            reader.Read();
+            events = reader.GetInt64(0);
+            seenIds = reader.GetInt64(1);
+        }
+
+        _lastSeqs.Transaction = null;
+        return () =>
+        {
+            foreach (var fingerprint in written)
+            {
+                _set.Add(fingerprint);
+            }
+
+            _lastEventSeq = events;
+            _lastSeenIdSeq = seenIds;
+        };
+    }
+
+    public void Dispose()
+    {
+        _newEvents.Dispose();
+        _newSeenIds.Dispose();
+        _lastSeqs.Dispose();
+    }
+
+    private long Read(SqliteCommand command, SqliteParameter after, long last, SqliteTransaction? transaction)
+    {
+        command.Transaction = transaction;
+        after.Value = last;
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                last = reader.GetInt64(0);
+                _set.Add(EventIdHash.Of(reader.GetString(1)));
+            }
+        }
+
+        command.Transaction = null;
+        return last;
+    }
+}

@@ -1,0 +1,143 @@
+using Microsoft.Data.Sqlite;
+using Tally.Core.Storage;
+using Tally.Storage.Sqlite;
+using Tally.Storage.Sqlite.Dedup;
+using Tally.Storage.Tests.Support;
+
+namespace Tally.Storage.Tests.Sqlite;
+
+/// <summary>
+/// Deduplication by in-memory fingerprints over append-only tables (migration 003) must stay exact: across two
+/// writers on one file (a server and <c>tally ingest</c>), across a rolled-back batch, and for data written before 003.
+/// </summary>
+public sealed class AppendOnlyDeduplicationTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private string DatabasePath => _directory.File("tally.db");
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task An_event_written_by_another_store_on_the_same_file_is_a_duplicate_here()
+    {
+        await using var server = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
+        await using var ingest = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
+        var raw = Some.Event();
+        var counted = Some.Event() with { AggregateOnly = true };
+
+        // Both stores loaded their known ids before these writes; the second must still see them.
+        Assert.Equal([WriteOutcome.Stored, WriteOutcome.Counted], (await ingest.WriteAsync(new WriteBatch([raw, counted], [], []), Ct)).Events);
+        Assert.Equal([WriteOutcome.Duplicate, WriteOutcome.Duplicate], (await server.WriteAsync(new WriteBatch([raw, counted], [], []), Ct)).Events);
+        Assert.Equal([WriteOutcome.Duplicate], (await ingest.WriteAsync(WriteBatch.Of(raw), Ct)).Events);
+        Assert.Equal(1, await server.CountEventsAsync(new EventQuery(), Ct));
+        Assert.Equal(2, (await server.ReadRollupsAsync(new RollupQuery(), Ct)).Sum(r => r.Count));
+    }
+
+    [Fact]
+    public async Task Interleaved_writers_on_one_file_each_store_every_id_once()
+    {
+        await using var a = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
+        await using var b = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
+        var events = Some.Events(200);
+
+        // Each writer sends every event twice, in overlapping batches, alternating with the other.
+        var stored = 0;
+        for (var i = 0; i < events.Count; i += 10)
+        {
+            var chunk = events.Skip(i).Take(20).ToList();
+            foreach (var store in new[] { a, b })
+            {
+                stored += (await store.WriteAsync(new WriteBatch(chunk, [], []), Ct)).Events.Count(o => o == WriteOutcome.Stored);
+            }
+        }
+
+        Assert.Equal(events.Count, stored);
+        Assert.Equal(events.Count, await a.CountEventsAsync(new EventQuery(), Ct));
+    }
+
+    [Fact]
+    public async Task A_batch_that_was_not_committed_leaves_its_ids_unknown()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
+        var e = Some.Event();
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.WriteAsync(WriteBatch.Of(e), cancelled.Token));
+
+        Assert.Equal([WriteOutcome.Stored], (await store.WriteAsync(WriteBatch.Of(e), Ct)).Events);
+    }
+
+    [Fact]
+    public async Task The_same_id_twice_in_one_batch_is_stored_once()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
+        var e = Some.Event();
+
+        var result = await store.WriteAsync(new WriteBatch([e, e with { Name = "other" }], [], []), Ct);
+
+        Assert.Equal([WriteOutcome.Stored, WriteOutcome.Duplicate], result.Events);
+    }
+
+    [Fact]
+    public async Task Events_stored_before_migration_003_are_kept_and_still_deduplicate()
+    {
+        // A file at schema version 2, with one raw event and one counted aggregate-only id, as the old store left it.
+        await using (var old = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            old.Open();
+            using var command = old.CreateCommand();
+            command.CommandText = $"""
+                CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL);
+                {Script(1)}
+                {Script(2)}
+                INSERT INTO schema_version VALUES (1, 'initial', 0), (2, 'lean_event_indexes', 0);
+                INSERT INTO events (event_id, name, type, ts, received_at, environment, count, properties)
+                VALUES ('old-raw', 'page_viewed', 'track', 1000, 1000, 'production', 1, '{"{}"}');
+                INSERT INTO seen_ids (event_id, received_at) VALUES ('old-counted', 1000);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        await using var store = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
+        var kept = Assert.Single(await store.ReadEventsAsync(new EventQuery(), Ct).ToListAsync(Ct));
+        var retry = kept with { };
+        var counted = Some.Event() with { EventId = "old-counted", AggregateOnly = true };
+        var fresh = Some.Event();
+
+        var result = await store.WriteAsync(new WriteBatch([retry, counted, fresh], [], []), Ct);
+
+        Assert.Equal("old-raw", kept.EventId);
+        Assert.Equal("page_viewed", kept.Name);
+        Assert.Equal([WriteOutcome.Duplicate, WriteOutcome.Duplicate, WriteOutcome.Stored], result.Events);
+        Assert.True(await store.ContainsEventAsync("old-counted", Ct));
+    }
+
+    [Fact]
+    public void The_fingerprint_set_keeps_every_member_as_it_grows()
+    {
+        var set = new FingerprintSet(capacity: 1);
+        var ids = Enumerable.Range(0, 50_000).Select(i => EventIdHash.Of($"evt-{i}")).ToList();
+
+        Assert.All(ids, id => Assert.True(set.Add(id)));
+
+        Assert.Equal(ids.Count, set.Count);
+        Assert.All(ids, id => Assert.True(set.Contains(id)));
+        Assert.All(ids, id => Assert.False(set.Add(id)));
+        Assert.False(set.Contains(EventIdHash.Of("evt-50000")));
+    }
+
+    [Fact]
+    public void Fingerprints_depend_on_every_character_of_the_id()
+    {
+        Assert.Equal(EventIdHash.Of("abc"), EventIdHash.Of("abc"));
+        Assert.NotEqual(EventIdHash.Of("abc"), EventIdHash.Of("abd"));
+        Assert.NotEqual(EventIdHash.Of(new string('x', 300)), EventIdHash.Of(new string('x', 299) + "y"));
+    }
+
+    private static string Script(int version) =>
+        SchemaScript.Embedded(typeof(SqliteEventStore).Assembly, "Tally.Storage.Sqlite.Schema.").Single(s => s.Version == version).Text;
+}
