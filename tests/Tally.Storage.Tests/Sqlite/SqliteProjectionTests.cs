@@ -89,6 +89,32 @@ public sealed class SqliteProjectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Erasure_and_retention_deletes_leave_the_projection_answers()
+    {
+        await using var store = await SqliteEventStore.OpenAsync(_factory.DatabasePath, Ct);
+        var at = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+        var events = new List<CollectedEvent>();
+        for (var i = 0; i < 6; i++)
+        {
+            events.Add(Event($"v{i}", "page_viewed", at.AddHours(i), $"s{i}", "{}"));
+            events.Add(Event($"o{i}", "order_placed", at.AddHours(i).AddMinutes(1), $"s{i}", "{}"));
+        }
+        await store.WriteAsync(new WriteBatch(events, [], []), Ct);
+        var query = new FunnelQuery([EventFilter.Of("page_viewed"), EventFilter.Of("order_placed")], TimeSpan.FromMinutes(30), CountingUnit.Session,
+            TimeRange.Days(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 3)));
+        Assert.Equal(6, (await store.FunnelAsync(query, Ct)).Steps[1].Actors);
+
+        await store.EraseIdsAsync(["s0", "s1"], Ct);
+        Assert.Equal(4, (await store.FunnelAsync(query, Ct)).Steps[1].Actors);
+
+        // Orders before 13:00 expire: sessions s2 (12:01) goes, s3..s5 stay.
+        await store.DeleteEventsBeforeAsync([new EventCutoff("order_placed", at.AddHours(3))], Ct);
+        var after = await store.FunnelAsync(query, Ct);
+        Assert.Equal(4, after.Steps[0].Actors);
+        Assert.Equal(3, after.Steps[1].Actors);
+    }
+
+    [Fact]
     public async Task A_property_with_too_many_values_is_answered_from_the_table()
     {
         await using var store = await SqliteEventStore.OpenAsync(_factory.DatabasePath, Ct);
