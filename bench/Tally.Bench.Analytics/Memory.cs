@@ -10,5 +10,21 @@ internal sealed record Memory(long PeakWorkingSet, long Allocated)
         return new Memory(process.PeakWorkingSet64, GC.GetTotalAllocatedBytes(precise: true));
     }
 
+    /// <summary>Bytes in use on the managed heap after a full collection (what the process really holds).</summary>
+    public static long Managed() => GC.GetTotalMemory(forceFullCollection: true);
+
+    /// <summary>CPU time this process has used (all threads): on a shared machine, steadier than wall time.</summary>
+    public static TimeSpan Cpu()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime;
+    }
+
+    public static long WorkingSet()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+
     public static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("N0", CultureInfo.InvariantCulture) + " MiB";
 }

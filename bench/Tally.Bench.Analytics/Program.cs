@@ -11,8 +11,15 @@ using Tally.Storage.Sqlite;
 // ClickHouse server is given, into a fresh ClickHouse database, then times the plan's product_engagement funnel, its
 // KPI set and its attribution rule on each store (warm: one untimed run, then the median of three). Usage:
 //   dotnet run -c Release --project bench/Tally.Bench.Analytics -- [--events 10000000] [--actors N/10] [--data DIR]
-//       [--clickhouse http://127.0.0.1:8123/ | clickhouse://HOST:PORT] [--seed 42]
-// TALLY_CLICKHOUSE_URL is used when --clickhouse is not given.
+//       [--reuse] [--table-path] [--clickhouse http://127.0.0.1:8123/ | clickhouse://HOST:PORT]
+//       [--clickhouse-database NAME] [--keep] [--seed 42]
+// TALLY_CLICKHOUSE_URL is used when --clickhouse is not given. SQLite analytics read the store's columnar projection,
+// built from the table before the queries (its build time and memory are reported); --table-path also times the
+// old path through the (name, ts) index on the same file ("SQLite table", slow at 10M).
+// --reuse with --data DIR keeps the loaded SQLite file between runs (named by seed, events and actors) and loads it
+// only when it is not there yet; with --clickhouse-database NAME (and --keep, so it is not dropped) the ClickHouse
+// database is reused likewise when it already holds the events. So the 10M load is paid once:
+//   ... -- --events 10000000 --data /var/tmp/tally-bench --reuse --clickhouse URL --clickhouse-database tally_bench_10m --keep
 var options = ParseArgs(args);
 var events = long.Parse(options.GetValueOrDefault("events", "10000000"), CultureInfo.InvariantCulture);
 var actors = long.Parse(options.GetValueOrDefault("actors", Math.Max(1, events / 10).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
@@ -20,6 +27,8 @@ var seed = int.Parse(options.GetValueOrDefault("seed", "42"), CultureInfo.Invari
 var clickhouseUrl = options.GetValueOrDefault("clickhouse") ?? Environment.GetEnvironmentVariable("TALLY_CLICKHOUSE_URL");
 var dataDir = options.TryGetValue("data", out var d) ? Directory.CreateDirectory(d) : Directory.CreateTempSubdirectory("tally-bench-analytics-");
 var ownsData = !options.ContainsKey("data");
+var reuse = options.ContainsKey("reuse");
+if (reuse && ownsData) throw new ArgumentException("--reuse needs --data DIR");
 const int BatchSize = 20_000;
 
 var plan = PlanLoader.LoadFile(FindRepoFile("plans/aurora-concierge.yaml")).GetPlanOrThrow();
@@ -30,20 +39,32 @@ var range = new TimeRange(start, start.AddDays(8));
 Console.WriteLine($"# Tally analytics benchmark  {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z  {Environment.ProcessorCount} cores  {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
 Console.WriteLine($"plan {plan.Name}, {events:N0} events, {actors:N0} actors, seed {seed}, 7 days from {start:yyyy-MM-dd}, batches of {BatchSize:N0}");
 
-var sqlitePath = Path.Combine(dataDir.FullName, $"analytics-{seed}-{events}.db");
-foreach (var f in new[] { sqlitePath, sqlitePath + "-wal", sqlitePath + "-shm" }) File.Delete(f);
-var stores = new List<BenchStore> { new("SQLite", await SqliteEventStore.OpenAsync(sqlitePath)) };
+var sqlitePath = Path.Combine(dataDir.FullName, $"analytics-{seed}-{events}-{actors}.db");
+// A finished load leaves this marker, so a run stopped during the load is not mistaken for a loaded file.
+var loadedMarker = sqlitePath + ".loaded";
+var reuseSqlite = reuse && File.Exists(sqlitePath) && File.Exists(loadedMarker);
+if (!reuseSqlite)
+    foreach (var f in new[] { sqlitePath, sqlitePath + "-wal", sqlitePath + "-shm", loadedMarker }) File.Delete(f);
+var sqlite = await SqliteEventStore.OpenAsync(sqlitePath);
+var stores = new List<BenchStore> { new("SQLite", sqlite) { Loaded = reuseSqlite } };
+Console.WriteLine(reuseSqlite ? $"reusing the loaded SQLite file {sqlitePath}" : $"loading SQLite into {sqlitePath}");
 
 ClickHouseAdmin? admin = null;
 if (!string.IsNullOrWhiteSpace(clickhouseUrl))
 {
-    var database = $"tally_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
+    var database = options.GetValueOrDefault("clickhouse-database") ?? $"tally_bench_{DateTime.UtcNow:yyyyMMddHHmmss}";
     var uri = clickhouseUrl.StartsWith(ClickHouseStoreUri.Scheme + "://", StringComparison.OrdinalIgnoreCase)
         ? ClickHouseStoreUri.Parse(clickhouseUrl) with { Database = database }
         : new ClickHouseStoreUri(new Uri(clickhouseUrl), database);
     admin = new ClickHouseAdmin(uri);
     Console.WriteLine($"ClickHouse {await admin.ScalarAsync("SELECT version()")} at {uri}");
-    stores.Add(new BenchStore("ClickHouse", await ClickHouseEventStore.OpenAsync(uri)));
+    var clickhouse = new BenchStore("ClickHouse", await ClickHouseEventStore.OpenAsync(uri));
+    if (reuse && await admin.TryScalarAsync($"SELECT count() FROM {database}.events") is { } rows && long.Parse(rows, CultureInfo.InvariantCulture) == events)
+    {
+        clickhouse.Loaded = true;
+        Console.WriteLine($"reusing ClickHouse database {database} ({events:N0} events)");
+    }
+    stores.Add(clickhouse);
 }
 
 // Load: one generated batch goes to every store in turn; only the writes are timed.
@@ -51,17 +72,40 @@ var generator = new SessionGenerator(seed, actors, start, TimeSpan.FromDays(7));
 var batch = new List<CollectedEvent>(BatchSize);
 var generation = Stopwatch.StartNew();
 long loaded = 0;
-foreach (var e in generator.Events(events))
+if (stores.Any(s => !s.Loaded))
 {
-    batch.Add(e);
-    if (batch.Count == BatchSize) await Flush();
+    foreach (var e in generator.Events(events))
+    {
+        batch.Add(e);
+        if (batch.Count == BatchSize) await Flush();
+    }
+    if (batch.Count > 0) await Flush();
 }
-if (batch.Count > 0) await Flush();
 generation.Stop();
-foreach (var s in stores)
+if (!stores[0].Loaded) await File.WriteAllTextAsync(loadedMarker, $"{loaded}\n");
+foreach (var s in stores.Where(s => !s.Loaded))
     Console.WriteLine($"loaded {s.Name}: {loaded:N0} events in {s.Load.Elapsed.TotalSeconds:F1} s = {loaded / s.Load.Elapsed.TotalSeconds:N0} events/s");
-Console.WriteLine($"load phase wall time (generation and all stores): {generation.Elapsed.TotalSeconds:F1} s");
+if (loaded > 0) Console.WriteLine($"load phase wall time (generation and the stores loaded): {generation.Elapsed.TotalSeconds:F1} s");
 var afterLoad = Memory.Now();
+
+// The projection, built now from the table as a store does at its first query after opening.
+var beforeProjection = Memory.Managed();
+var projectionBuild = Stopwatch.StartNew();
+var cpuBefore = Memory.Cpu();
+await sqlite.WarmAnalyticsAsync();
+projectionBuild.Stop();
+var projectionCpu = Memory.Cpu() - cpuBefore;
+var afterProjection = Memory.Managed();
+Console.WriteLine($"SQLite projection: {sqlite.ProjectedEvents:N0} events built from the table in {projectionBuild.Elapsed.TotalSeconds:F1} s ({projectionCpu.TotalSeconds:F1} s of CPU); " +
+                  $"managed heap {Memory.Mb(beforeProjection)} before, {Memory.Mb(afterProjection)} after (column arrays {Memory.Mb(sqlite.ProjectionArrayBytes())}); " +
+                  $"working set {Memory.Mb(Memory.WorkingSet())}");
+if (options.ContainsKey("table-path"))
+{
+    // A second store on the same file that reads the table, for comparison (no projection in memory).
+    var table = await SqliteEventStore.OpenAsync(sqlitePath);
+    table.UseAnalyticsProjection = false;
+    stores.Insert(1, new BenchStore("SQLite table", table) { Loaded = true });
+}
 
 // Queries, warm: one untimed run each, then the median of three timed runs.
 var funnel = plan.Funnels.Single(f => f.Name == "product_engagement");
@@ -87,6 +131,9 @@ foreach (var a in plan.Attributions)
     }));
 
 var medians = new Dictionary<(string Query, string Store), double>();
+// CPU time of this process per run (all threads; for ClickHouse only the client's): on a shared machine it shows
+// the work done when wall time mostly shows the wait for a core.
+var cpuMedians = new Dictionary<(string Query, string Store), double>();
 var answers = new Dictionary<(string Query, string Store), string>();
 foreach (var s in stores)
 {
@@ -94,27 +141,39 @@ foreach (var s in stores)
     {
         answers[(name, s.Name)] = await run(s.Analytics);
         var times = new double[3];
+        var cpu = new double[3];
         for (var i = 0; i < times.Length; i++)
         {
+            var cpuBeforeRun = Memory.Cpu();
             var sw = Stopwatch.StartNew();
             await run(s.Analytics);
             times[i] = sw.Elapsed.TotalSeconds;
+            cpu[i] = (Memory.Cpu() - cpuBeforeRun).TotalSeconds;
         }
         Array.Sort(times);
+        Array.Sort(cpu);
         medians[(name, s.Name)] = times[1];
+        cpuMedians[(name, s.Name)] = cpu[1];
     }
 }
 var afterQueries = Memory.Now();
 
 Console.WriteLine();
-Console.WriteLine($"| query | {string.Join(" | ", stores.Select(s => s.Name + " s"))} |{(stores.Count > 1 ? " ClickHouse/SQLite |" : "")}");
-Console.WriteLine($"|---|{string.Concat(stores.Select(_ => "---:|"))}{(stores.Count > 1 ? "---:|" : "")}");
+var clickhouseAt = stores.FindIndex(s => s.Name == "ClickHouse");
+Console.WriteLine($"| query | {string.Join(" | ", stores.Select(s => s.Name + " s"))} |{(clickhouseAt > 0 ? " ClickHouse/SQLite |" : "")}");
+Console.WriteLine($"|---|{string.Concat(stores.Select(_ => "---:|"))}{(clickhouseAt > 0 ? "---:|" : "")}");
 void Row(string name, IReadOnlyList<double> seconds) =>
-    Console.WriteLine($"| {name} | {string.Join(" | ", seconds.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))} |{(seconds.Count > 1 ? $" {seconds[1] / seconds[0]:F2} |" : "")}");
+    Console.WriteLine($"| {name} | {string.Join(" | ", seconds.Select(x => x.ToString("F3", CultureInfo.InvariantCulture)))} |{(clickhouseAt > 0 ? $" {seconds[clickhouseAt] / seconds[0]:F2} |" : "")}");
 foreach (var (name, _) in queries) Row(name, stores.Select(s => medians[(name, s.Name)]).ToList());
 Row($"**KPI set ({plan.Kpis.Count} KPIs, sum of medians)**", stores.Select(s => queries.Where(q => q.Name.StartsWith("KPI ", StringComparison.Ordinal)).Sum(q => medians[(q.Name, s.Name)])).ToList());
-Console.WriteLine($"| load, events/s | {string.Join(" | ", stores.Select(s => (loaded / s.Load.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)))} |{(stores.Count > 1 ? $" {stores[0].Load.Elapsed.TotalSeconds / stores[1].Load.Elapsed.TotalSeconds:F2} (throughput) |" : "")}");
-Console.WriteLine($"| load, s | {string.Join(" | ", stores.Select(s => s.Load.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)))} |{(stores.Count > 1 ? $" {stores[1].Load.Elapsed.TotalSeconds / stores[0].Load.Elapsed.TotalSeconds:F2} |" : "")}");
+if (stores.All(s => !s.Loaded) && stores.Count <= 2)
+{
+    Console.WriteLine($"| load, events/s | {string.Join(" | ", stores.Select(s => (loaded / s.Load.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)))} |{(stores.Count > 1 ? $" {stores[0].Load.Elapsed.TotalSeconds / stores[1].Load.Elapsed.TotalSeconds:F2} (throughput) |" : "")}");
+    Console.WriteLine($"| load, s | {string.Join(" | ", stores.Select(s => s.Load.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)))} |{(stores.Count > 1 ? $" {stores[1].Load.Elapsed.TotalSeconds / stores[0].Load.Elapsed.TotalSeconds:F2} |" : "")}");
+}
+
+Console.WriteLine();
+Console.WriteLine($"CPU s of this process per query (median): {string.Join("; ", queries.Select(q => $"{q.Name}: {string.Join(" / ", stores.Select(st => $"{st.Name} {cpuMedians[(q.Name, st.Name)].ToString("F3", CultureInfo.InvariantCulture)}"))}"))}");
 
 Console.WriteLine();
 Console.WriteLine("Answers (the stores must agree):");
@@ -122,7 +181,7 @@ foreach (var (name, _) in queries)
     Console.WriteLine($"- {name}: {string.Join("; ", stores.Select(s => $"{s.Name} {answers[(name, s.Name)]}"))}{(stores.Select(s => answers[(name, s.Name)]).Distinct().Count() > 1 ? "  **DIFFER**" : "")}");
 
 Console.WriteLine();
-Console.WriteLine($"Memory (this process: generator, stores, clients): peak working set {Memory.Mb(afterQueries.PeakWorkingSet)} " +
+Console.WriteLine($"Memory (this process: generator, stores, clients): working set now {Memory.Mb(Memory.WorkingSet())}, managed heap {Memory.Mb(Memory.Managed())}, peak working set {Memory.Mb(afterQueries.PeakWorkingSet)} " +
                   $"(after load {Memory.Mb(afterLoad.PeakWorkingSet)}); GC allocated {Memory.Mb(afterLoad.Allocated)} during load, " +
                   $"{Memory.Mb(afterQueries.Allocated - afterLoad.Allocated)} during the queries");
 var sqliteBytes = new[] { sqlitePath, sqlitePath + "-wal" }.Where(File.Exists).Sum(f => new FileInfo(f).Length);
@@ -146,7 +205,7 @@ return 0;
 async Task Flush()
 {
     var write = new WriteBatch(batch.ToArray(), [], []);
-    foreach (var s in stores)
+    foreach (var s in stores.Where(s => !s.Loaded))
     {
         s.Load.Start();
         var result = await s.Store.WriteAsync(write);

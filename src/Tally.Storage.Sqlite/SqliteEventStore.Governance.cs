@@ -70,6 +70,8 @@ public sealed partial class SqliteEventStore : ISubjectStore, IAuditLog
                     tx.Commit();
                 }
 
+                // The analytics projection only appends; it must forget the erased rows (and links) now.
+                InvalidateAnalyticsProjection();
                 Execute(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)", json);
                 return erased;
             }

@@ -35,7 +35,12 @@ public sealed partial class SqliteEventStore : IRetentionStore
             var n = await DeleteInChunksAsync(
                 $"DELETE FROM events WHERE rowid IN (SELECT rowid FROM events WHERE name = $name AND ts < $before LIMIT {DeleteChunk})",
                 c => Bind(c, cutoff), ct).ConfigureAwait(false);
-            if (n > 0) counts[cutoff.Name] = counts.GetValueOrDefault(cutoff.Name) + n;
+            if (n > 0)
+            {
+                counts[cutoff.Name] = counts.GetValueOrDefault(cutoff.Name) + n;
+                // The analytics projection only appends; it must forget the deleted rows.
+                InvalidateAnalyticsProjection();
+            }
         }
 
         return counts;

@@ -1,5 +1,7 @@
 using Tally.Core.Plans;
 
+using System.Runtime.InteropServices;
+
 namespace Tally.Core.Analytics;
 
 /// <summary>
@@ -20,17 +22,8 @@ public static class FunnelEngine
 
     public static FunnelResult Run(IEnumerable<AnalyticsEvent> events, IdentityGraph identities, FunnelQuery query)
     {
-        var n = query.Steps.Count;
-        if (n is < 1 or > 32) throw new ArgumentException("a funnel has 1 to 32 steps", nameof(query));
-        if (query.Unit == CountingUnit.Event) throw new ArgumentException("a funnel counts sessions, users or anonymous ids, not events", nameof(query));
+        Validate(query);
         var exclusions = query.Exclusions ?? [];
-        if (exclusions.Count > 32) throw new ArgumentException("at most 32 exclusions", nameof(query));
-        foreach (var x in exclusions)
-        {
-            if (x.AfterStep < 1 || x.BeforeStep > n || x.AfterStep >= x.BeforeStep)
-                throw new ArgumentException($"exclusion {x.Filter} must lie between two steps (1 <= after < before <= {n})", nameof(query));
-        }
-
         var steps = query.Steps.Select(f => new EventMatcher(f)).ToArray();
         var excluded = exclusions.Select(x => new EventMatcher(x.Filter)).ToArray();
         var windowMs = Stats.WindowMs(query.Window);
@@ -41,8 +34,12 @@ public static class FunnelEngine
         var actorIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var breakdownIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var breakdownValues = new List<string>();
-        var rows = new List<Row>();
+        var actorsOf = new List<int>();
         var times = new List<long>();
+        var stepMasks = new List<uint>();
+        var exclusionMasks = new List<uint>();
+        var breakdowns = new List<int>();
+
         foreach (var e in events)
         {
             var ts = e.TimestampMs;
@@ -66,40 +63,84 @@ public static class FunnelEngine
                     breakdownValues.Add(value);
                 }
             }
-            rows.Add(new Row { Actor = actor, Steps = mask, Exclusions = ex, Breakdown = bd });
+            actorsOf.Add(actor);
             times.Add(ts);
+            stepMasks.Add(mask);
+            exclusionMasks.Add(ex);
+            breakdowns.Add(bd);
         }
 
-        // Counting sort by actor, then each actor's slice by time.
-        var actors = actorIndex.Count;
-        var offsets = new int[actors + 1];
-        foreach (var r in rows) offsets[r.Actor + 1]++;
-        for (var a = 0; a < actors; a++) offsets[a + 1] += offsets[a];
-        var fill = (int[])offsets.Clone();
-        var ts2 = new long[rows.Count];
-        var masks = new uint[rows.Count];
-        var sorted = new Row[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        return Run(query, actorIndex.Count, AsSpan(actorsOf), AsSpan(times), AsSpan(stepMasks), AsSpan(exclusionMasks), AsSpan(breakdowns), breakdownValues);
+    }
+
+    /// <summary>Throws for a query no funnel can answer (step count, unit, exclusions out of place).</summary>
+    public static void Validate(FunnelQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var n = query.Steps.Count;
+        if (n is < 1 or > 32) throw new ArgumentException("a funnel has 1 to 32 steps", nameof(query));
+        if (query.Unit == CountingUnit.Event) throw new ArgumentException("a funnel counts sessions, users or anonymous ids, not events", nameof(query));
+        var exclusions = query.Exclusions ?? [];
+        if (exclusions.Count > 32) throw new ArgumentException("at most 32 exclusions", nameof(query));
+        foreach (var x in exclusions)
         {
-            var at = fill[rows[i].Actor]++;
-            sorted[at] = rows[i];
-            ts2[at] = times[i];
+            if (x.AfterStep < 1 || x.BeforeStep > n || x.AfterStep >= x.BeforeStep)
+                throw new ArgumentException($"exclusion {x.Filter} must lie between two steps (1 <= after < before <= {n})", nameof(query));
         }
-        rows.Clear();
-        times.Clear();
-        for (var a = 0; a < actors; a++) Array.Sort(ts2, sorted, offsets[a], offsets[a + 1] - offsets[a]);
+    }
+
+    /// <summary>
+    /// The funnel over events already reduced to columns, for stores that keep events column by column (the SQLite
+    /// store's projection): row i is an event of actor <paramref name="actors"/>[i] (0 ≤ actor &lt; <paramref name="actorCount"/>,
+    /// codes need not be dense) at <paramref name="timestamps"/>[i], bit j of <paramref name="steps"/>[i] set when it
+    /// matches step j+1 — with bit 0 already cleared at or after the range end — and bit x of
+    /// <paramref name="exclusions"/>[i] when it matches exclusion x; <paramref name="breakdownOf"/>[i] indexes
+    /// <paramref name="breakdownValues"/> for step-1 rows when the query has a breakdown. Rows outside
+    /// [range start, range end + window] or matching nothing must be left out, as <see cref="Run(IEnumerable{AnalyticsEvent}, IdentityGraph, FunnelQuery)"/> does.
+    /// Row order does not matter.
+    /// </summary>
+    public static FunnelResult Run(FunnelQuery query, int actorCount, ReadOnlySpan<int> actors, ReadOnlySpan<long> timestamps,
+        ReadOnlySpan<uint> steps, ReadOnlySpan<uint> exclusions, ReadOnlySpan<int> breakdownOf, IReadOnlyList<string> breakdownValues)
+    {
+        Validate(query);
+        var n = query.Steps.Count;
+        var exclusionDefinitions = query.Exclusions ?? [];
+        var windowMs = Stats.WindowMs(query.Window);
+        var to = query.Range.ToMs;
+        var count = actors.Length;
+        var hasBreakdown = query.BreakdownBy is not null;
+
+        // Counting sort by actor, then each actor's slice by time.
+        var offsets = new int[actorCount + 1];
+        foreach (var actor in actors) offsets[actor + 1]++;
+        for (var a = 0; a < actorCount; a++) offsets[a + 1] += offsets[a];
+        var fill = (int[])offsets.Clone();
+        var ts2 = new long[count];
+        var masks = new uint[count];
+        var sorted = new Row[count];
+        for (var i = 0; i < count; i++)
+        {
+            var at = fill[actors[i]]++;
+            sorted[at] = new Row { Actor = actors[i], Steps = steps[i], Exclusions = exclusions[i], Breakdown = hasBreakdown ? breakdownOf[i] : -1 };
+            ts2[at] = timestamps[i];
+        }
+        for (var a = 0; a < actorCount; a++)
+        {
+            var length = offsets[a + 1] - offsets[a];
+            if (length > 1) SortByTime(ts2, sorted, offsets[a], length);
+        }
         for (var i = 0; i < sorted.Length; i++) masks[i] = sorted[i].Steps;
 
         var funnel = new WindowFunnel(n, windowMs);
         var total = new LevelTally(n);
         var groups = query.BreakdownBy is null ? null : new LevelTally?[breakdownValues.Count];
         long completesAfter = 0, excludedActors = 0;
-        for (var a = 0; a < actors; a++)
+        for (var a = 0; a < actorCount; a++)
         {
             int start = offsets[a], length = offsets[a + 1] - start;
             var level = funnel.Run(ts2.AsSpan(start, length), masks.AsSpan(start, length));
             if (level == 0) continue;
-            if (IsExcluded(funnel, level, exclusions, ts2.AsSpan(start, length), sorted.AsSpan(start, length)))
+            if (IsExcluded(funnel, level, exclusionDefinitions, ts2.AsSpan(start, length), sorted.AsSpan(start, length)))
             {
                 excludedActors++;
                 continue;
@@ -145,7 +186,7 @@ public static class FunnelEngine
     }
 
     /// <summary>The breakdown value of the earliest in-range step-1 event; at one instant, the ordinal-smallest value.</summary>
-    private static int FirstStartValue(ReadOnlySpan<long> ts, ReadOnlySpan<Row> rows, List<string> values)
+    private static int FirstStartValue(ReadOnlySpan<long> ts, ReadOnlySpan<Row> rows, IReadOnlyList<string> values)
     {
         var best = -1;
         long first = 0;
@@ -191,4 +232,35 @@ public static class FunnelEngine
             return result;
         }
     }
+
+    /// <summary>
+    /// Sorts one actor's slice by time. Most actors have a handful of events, for which an insertion sort beats
+    /// Array.Sort's per-call cost; the order of events at one instant does not matter (see WindowFunnel).
+    /// </summary>
+    private static void SortByTime(long[] ts, Row[] rows, int start, int length)
+    {
+        if (length > 16)
+        {
+            Array.Sort(ts, rows, start, length);
+            return;
+        }
+        var end = start + length;
+        for (var i = start + 1; i < end; i++)
+        {
+            var t = ts[i];
+            if (t >= ts[i - 1]) continue;
+            var r = rows[i];
+            var j = i - 1;
+            while (j >= start && ts[j] > t)
+            {
+                ts[j + 1] = ts[j];
+                rows[j + 1] = rows[j];
+                j--;
+            }
+            ts[j + 1] = t;
+            rows[j + 1] = r;
+        }
+    }
+
+    private static ReadOnlySpan<T> AsSpan<T>(List<T> list) => CollectionsMarshal.AsSpan(list);
 }
