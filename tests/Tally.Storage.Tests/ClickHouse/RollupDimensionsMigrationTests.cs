@@ -56,7 +56,9 @@ public sealed class RollupDimensionsMigrationTests : IAsyncLifetime
         var rows = await reopened.ReadRollupsAsync(new RollupQuery(), Ct);
 
         Assert.Equal([("", 4L), ("""{"event_id":"E1"}""", 7L), ("""{"event_id":"E2"}""", 3L)], rows.Select(r => (r.Dimensions, r.Count)));
-        Assert.Equal(["1", "4"], await ClickHouseServer.LinesAsync("SELECT version FROM schema_version ORDER BY version", _database));
+        // Version 1 stays recorded once, and every later migration (004 among them) ran on top of it.
+        Assert.Equal(SchemaMigrator.All.Select(m => m.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            await ClickHouseServer.LinesAsync("SELECT version FROM schema_version ORDER BY version", _database));
     }
 
     [Fact]
