@@ -41,6 +41,7 @@ public static class TallyServer
         // the pipeline (spooled, or waiting for a commit) are dropped on their way in.
         var guarded = new SuppressingEventStore(options.Store, suppressed, n => { for (var i = 0; i < n; i++) metrics.Dropped(DropReasons.Suppressed); });
         IBatchSink writer;
+        SpoolWriter? spooled = null;
         var shipFailures = new long[1];
         if (options.Ack == AckMode.Spool)
         {
@@ -51,7 +52,7 @@ public static class TallyServer
             };
             metrics.Gauges["analytics_spool_ship_failures"] = () => Interlocked.Read(ref shipFailures[0]);
             metrics.Gauges["analytics_spool_depth"] = () => spool.Depth;
-            writer = spool;
+            writer = spooled = spool;
         }
         else
         {
@@ -74,7 +75,8 @@ public static class TallyServer
         builder.Services.AddSingleton(suppressed);
         if (options.Store is IAuditLog audit) builder.Services.AddSingleton(audit);
         if (options.Store is ISubjectStore subjectStore)
-            builder.Services.AddSingleton(new SubjectDeletion(subjectStore, suppressed, options.ExportRoots, guarded.BarrierAsync));
+            builder.Services.AddSingleton(new SubjectDeletion(subjectStore, suppressed, options.ExportRoots, guarded.BarrierAsync,
+                spooled is null ? null : ct => spooled.RetireSegmentsAsync(TimeSpan.FromSeconds(30), ct)));
         builder.Services.AddSingleton<IngestService>();
         Governance.GovernanceJobs.Register(builder.Services, options);
         builder.Services.AddCors(c => c.AddDefaultPolicy(p =>

@@ -11,7 +11,7 @@ namespace Tally.Server.Governance;
 /// store, and rewrite the export and archive files that hold any. Shared by <c>DELETE /v1/subjects</c> and
 /// <c>tally forget</c>. Roll-ups hold no personal data and are left as they are.
 /// </summary>
-public sealed class SubjectDeletion(ISubjectStore store, SuppressionList suppressed, IReadOnlyList<string> exportRoots, Func<CancellationToken, Task>? barrier = null)
+public sealed class SubjectDeletion(ISubjectStore store, SuppressionList suppressed, IReadOnlyList<string> exportRoots, Func<CancellationToken, Task>? barrier = null, Func<CancellationToken, Task>? afterErase = null)
 {
     public async Task<DeletionReceipt> DeleteAsync(Subject subject, CancellationToken ct = default)
     {
@@ -23,6 +23,8 @@ public sealed class SubjectDeletion(ISubjectStore store, SuppressionList suppres
         foreach (var hash in hashes) suppressed.AddHash(hash);
         if (barrier is not null) await barrier(ct).ConfigureAwait(false);
         var erased = await store.EraseIdsAsync(ids, ct).ConfigureAwait(false);
+        // The collector's own copies (its spool's shipped segments) go too.
+        if (afterErase is not null) await afterErase(ct).ConfigureAwait(false);
         var scrubbed = await ExportScrubber.ScrubAsync(exportRoots, ids, ct).ConfigureAwait(false);
         return new DeletionReceipt(subject.KindName, suppressed.HashOf(subject.Id), ids.Count, erased.Events, erased.Quarantined,
             erased.IdentityLinks, erased.OptOuts, scrubbed.Rows, scrubbed.Files, at);

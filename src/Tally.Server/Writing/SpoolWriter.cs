@@ -16,7 +16,7 @@ namespace Tally.Server.Writing;
 /// </summary>
 public sealed class SpoolWriter : IBatchSink
 {
-    private sealed record Pending(WriteBatch Batch, TaskCompletionSource<WriteResult> Done, IReadOnlyList<OptOutChange>? OptOuts = null);
+    private sealed record Pending(WriteBatch Batch, TaskCompletionSource<WriteResult> Done, IReadOnlyList<OptOutChange>? OptOuts = null, bool Roll = false);
 
     private const int HeaderBytes = 16;
     private const long SegmentBytes = 64L * 1024 * 1024;
@@ -83,6 +83,29 @@ public sealed class SpoolWriter : IBatchSink
         var p = new Pending(batch, new TaskCompletionSource<WriteResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_channel.Writer.TryWrite(p)) p.Done.SetException(new ObjectDisposedException(nameof(SpoolWriter)));
         return p.Done.Task;
+    }
+
+    /// <summary>
+    /// Starts a new segment and waits until the shipper has shipped and removed every older one, so records already in
+    /// the store leave no copy in the spool (a GDPR deletion calls this after erasing the store's rows; records still
+    /// unshipped are filtered by the suppression list on their way in). False when the store stayed unreachable for
+    /// <paramref name="timeout"/>: the old segments go as soon as it is back.
+    /// </summary>
+    public async Task<bool> RetireSegmentsAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        var p = new Pending(new WriteBatch([], [], []), new TaskCompletionSource<WriteResult>(TaskCreationOptions.RunContinuationsAsynchronously), Roll: true);
+        if (!_channel.Writer.TryWrite(p)) return false;
+        await p.Done.Task.WaitAsync(ct).ConfigureAwait(false);
+        int current;
+        lock (_gate) current = _durable.Segment;
+        _appended.Release();
+        var until = DateTime.UtcNow + timeout;
+        while (ListSegments().Any(s => s < current))
+        {
+            if (DateTime.UtcNow >= until) return false;
+            await Task.Delay(20, ct).ConfigureAwait(false);
+        }
+        return true;
     }
 
     private string SegmentPath(int index) => Path.Combine(_dir, $"{index:D8}.spool");
@@ -186,6 +209,7 @@ public sealed class SpoolWriter : IBatchSink
                 long events = 0;
                 foreach (var p in group)
                 {
+                    if (p.Roll) continue;
                     var payload = JsonSerializer.SerializeToUtf8Bytes(new SpoolRecord(p.Batch.Events, p.Batch.Quarantined, p.Batch.Links) { OptOuts = p.OptOuts }, SpoolJson.Default.SpoolRecord);
                     var record = new byte[HeaderBytes + payload.Length];
                     BinaryPrimitives.WriteInt32LittleEndian(record, payload.Length);
@@ -206,7 +230,7 @@ public sealed class SpoolWriter : IBatchSink
                 }
                 foreach (var p in group)
                     p.Done.TrySetResult(new WriteResult(Enumerable.Repeat(WriteOutcome.Spooled, p.Batch.Events.Count).ToArray(), p.Batch.Quarantined.Count));
-                if (_segment.Length >= SegmentBytes) RollSegment();
+                if (_segment.Length >= SegmentBytes || (group.Any(p => p.Roll) && _segment.Length > 0)) RollSegment();
                 _appended.Release();
             }
             catch (Exception e)

@@ -124,7 +124,7 @@ public sealed class SubjectDeletionTests : IAsyncLifetime
         while ((await MetricsAsync())["analytics_spool_depth"] > 0 && DateTime.UtcNow < until) await Task.Delay(50, Ct);
     }
 
-    /// <summary>Every place a deleted id could still be: the store's events, quarantine and links, the database files, and the export.</summary>
+    /// <summary>Every place a deleted id could still be: the store's events, quarantine and links, the database files, the collector's spool, and the export.</summary>
     private async Task<List<string>> PlacesHoldingAsync(string id)
     {
         var places = new List<string>();
@@ -140,6 +140,11 @@ public sealed class SubjectDeletionTests : IAsyncLifetime
             await file.ReadExactlyAsync(bytes, Ct);
             if (bytes.AsSpan().IndexOf(needle) >= 0) places.Add("file tally.db" + suffix);
         }
+
+        var spool = Path.Combine(_dir, "spool");
+        if (Directory.Exists(spool))
+            foreach (var segment in Directory.GetFiles(spool))
+                if ((await File.ReadAllBytesAsync(segment, Ct)).AsSpan().IndexOf(needle) >= 0) places.Add($"spool {Path.GetFileName(segment)}");
 
         foreach (var root in new[] { ExportRoot, ArchiveRoot })
         {
