@@ -16,10 +16,7 @@ public sealed partial class SqliteEventStore : IEventStore
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
-    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
-
     private StoreWriter? _writer;
-    private WalCheckpointer? _checkpointer;
     private bool _disposed;
 
     /// <summary>A store on the SQLite file at <paramref name="path"/>; nothing is opened until <see cref="InitializeAsync"/>.</summary>
@@ -81,7 +78,6 @@ public sealed partial class SqliteEventStore : IEventStore
             }
 
             _writer = StoreWriter.Open(_writeConnectionString, BusyTimeout);
-            _checkpointer = new WalCheckpointer(_writeConnectionString, CheckpointInterval);
         }
         finally
         {
@@ -146,12 +142,6 @@ public sealed partial class SqliteEventStore : IEventStore
             }
 
             _disposed = true;
-            if (_checkpointer is not null)
-            {
-                await _checkpointer.DisposeAsync().ConfigureAwait(false);
-                _checkpointer = null;
-            }
-
             _writer?.Dispose();
             _writer = null;
             // Pooled read connections would keep the file open after the store is gone.

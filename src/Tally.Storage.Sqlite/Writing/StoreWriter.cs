@@ -50,10 +50,9 @@ internal sealed class StoreWriter : IDisposable
                 // WAL: readers never block the writer nor see a half-written batch. FULL: a commit is fsynced before
                 // WriteAsync returns, because the collector acknowledges clients only then. Since migration 003 a batch
                 // appends to the tables' last pages and touches the (name, ts) index at a few places per name; a 64 MiB
-                // cache and mmap keep what analytics and the index read from being re-read. Checkpoints are taken by
-                // WalCheckpointer in the background; this connection's automatic one (in the commit path) is only a
-                // backstop at ~400 MiB of WAL. The WAL is truncated back to 64 MiB after a checkpoint so it does not
-                // keep a burst's size forever.
+                // cache and mmap keep what analytics and the index read from being re-read, and checkpointing every ~40 MiB of WAL (not the default 4 MiB) copies a page
+                // that many batches touched into the database once rather than once per batch. The WAL is truncated
+                // back to 64 MiB after a checkpoint so it does not keep a burst's size forever.
                 pragmas.CommandText = $"""
                     PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};
                     PRAGMA journal_mode = WAL;
@@ -61,7 +60,7 @@ internal sealed class StoreWriter : IDisposable
                     PRAGMA temp_store = MEMORY;
                     PRAGMA cache_size = -65536;
                     PRAGMA mmap_size = 268435456;
-                    PRAGMA wal_autocheckpoint = 100000;
+                    PRAGMA wal_autocheckpoint = 10000;
                     PRAGMA journal_size_limit = 67108864;
                     """;
                 pragmas.ExecuteNonQuery();
