@@ -26,8 +26,13 @@ public static class TallyServer
         var optOuts = new OptOutRegistry();
         foreach (var actor in await options.Store.ReadOptedOutAsync().ConfigureAwait(false)) optOuts.Set(actor, true);
         var suppressed = new SuppressionList(new PropertyHasher(options.HashSalt));
+        // Read now, then every SuppressionRefreshInterval: `tally forget` and other collectors add to the same list.
+        Governance.SuppressionRefresher? suppressionRefresher = null;
         if (options.Store is ISubjectStore subjects)
-            foreach (var hash in await subjects.ReadSuppressedAsync().ConfigureAwait(false)) suppressed.AddHash(hash);
+        {
+            suppressionRefresher = new Governance.SuppressionRefresher(subjects, suppressed, options.SuppressionRefreshInterval);
+            await suppressionRefresher.RefreshAsync().ConfigureAwait(false);
+        }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls);
@@ -116,6 +121,11 @@ public static class TallyServer
         {
             app.Lifetime.ApplicationStarted.Register(storedKeys.Start);
             app.Lifetime.ApplicationStopping.Register(() => storedKeys.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        }
+        if (suppressionRefresher is not null)
+        {
+            app.Lifetime.ApplicationStarted.Register(suppressionRefresher.Start);
+            app.Lifetime.ApplicationStopping.Register(() => suppressionRefresher.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
         app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

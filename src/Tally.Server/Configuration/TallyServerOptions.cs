@@ -23,6 +23,10 @@ public sealed record TallyServerOptions
     /// <c>/v1/keys</c> take effect at once.
     /// </summary>
     public TimeSpan KeyRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the suppression list is reread from the store (subjects deleted by <c>tally forget</c> or another collector).</summary>
+    public TimeSpan SuppressionRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Viewer answers leave out groups of fewer than this many actors (funnel breakdown rows), events or actors (KPI
     /// groups) or conversions (attribution credits), so a viewer cannot single out a small group. 1 turns it off.
