@@ -27,11 +27,15 @@ public static class TallyServer
         foreach (var actor in await options.Store.ReadOptedOutAsync().ConfigureAwait(false)) optOuts.Set(actor, true);
         var suppressed = new SuppressionList(new PropertyHasher(options.HashSalt));
         // Read now, then every SuppressionRefreshInterval: `tally forget` and other collectors add to the same list.
-        Governance.SuppressionRefresher? suppressionRefresher = null;
+        PeriodicRefresh? suppressionRefresh = null;
         if (options.Store is ISubjectStore subjects)
         {
-            suppressionRefresher = new Governance.SuppressionRefresher(subjects, suppressed, options.SuppressionRefreshInterval);
-            await suppressionRefresher.RefreshAsync().ConfigureAwait(false);
+            async Task ReadSuppressedAsync(CancellationToken ct)
+            {
+                foreach (var hash in await subjects.ReadSuppressedAsync(ct).ConfigureAwait(false)) suppressed.AddHash(hash);
+            }
+            await ReadSuppressedAsync(CancellationToken.None).ConfigureAwait(false);
+            suppressionRefresh = new PeriodicRefresh(ReadSuppressedAsync, options.SuppressionRefreshInterval);
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -122,10 +126,10 @@ public static class TallyServer
             app.Lifetime.ApplicationStarted.Register(storedKeys.Start);
             app.Lifetime.ApplicationStopping.Register(() => storedKeys.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
-        if (suppressionRefresher is not null)
+        if (suppressionRefresh is not null)
         {
-            app.Lifetime.ApplicationStarted.Register(suppressionRefresher.Start);
-            app.Lifetime.ApplicationStopping.Register(() => suppressionRefresher.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            app.Lifetime.ApplicationStarted.Register(suppressionRefresh.Start);
+            app.Lifetime.ApplicationStopping.Register(() => suppressionRefresh.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
         app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;

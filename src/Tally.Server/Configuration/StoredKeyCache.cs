@@ -8,13 +8,19 @@ namespace Tally.Server.Configuration;
 /// authenticating a request never waits on the store and a revocation made elsewhere applies within that delay.
 /// A failed refresh keeps the previous snapshot (a store outage must not lock every caller out) and is retried.
 /// </summary>
-public sealed class StoredKeyCache(IKeyStore store, TimeSpan interval) : IAsyncDisposable
+public sealed class StoredKeyCache : IAsyncDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
     // One refresh at a time: a slow read begun before a revocation must not overwrite a read made after it.
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private volatile IReadOnlyDictionary<string, StoredApiKey> _byHash = new Dictionary<string, StoredApiKey>(StringComparer.Ordinal);
-    private Task? _loop;
+    private readonly IKeyStore _store;
+    private readonly PeriodicRefresh _background;
+
+    public StoredKeyCache(IKeyStore store, TimeSpan interval)
+    {
+        _store = store;
+        _background = new PeriodicRefresh(RefreshAsync, interval);
+    }
 
     /// <summary>The stored key with this SHA-256 hash (revoked ones included), or null.</summary>
     public StoredApiKey? Find(string hash) => _byHash.GetValueOrDefault(hash);
@@ -25,7 +31,7 @@ public sealed class StoredKeyCache(IKeyStore store, TimeSpan interval) : IAsyncD
         await _refresh.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var keys = await store.ListKeysAsync(ct).ConfigureAwait(false);
+            var keys = await _store.ListKeysAsync(ct).ConfigureAwait(false);
             _byHash = keys.GroupBy(k => k.Hash, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         }
         finally
@@ -34,35 +40,8 @@ public sealed class StoredKeyCache(IKeyStore store, TimeSpan interval) : IAsyncD
         }
     }
 
-    public void Start() => _loop ??= Task.Run(LoopAsync);
+    public void Start() => _background.Start();
 
-    private async Task LoopAsync()
-    {
-        using var timer = new PeriodicTimer(interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
-            {
-                try
-                {
-                    await RefreshAsync(_stop.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Keep the last snapshot; the next tick tries again.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null) await _loop.ConfigureAwait(false);
-        // _refresh is left undisposed: a /v1/keys request finishing during shutdown may still wait on it.
-        _stop.Dispose();
-    }
+    // _refresh is left undisposed: a /v1/keys request finishing during shutdown may still wait on it.
+    public ValueTask DisposeAsync() => _background.DisposeAsync();
 }
