@@ -18,6 +18,25 @@ internal static class Traffic
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A batch body as bytes with the offsets of its 32-character message ids, so the load generator can stamp fresh
+    /// ids into a copy per request instead of building JSON: building it cost the generator ~2 µs an event, CPU that
+    /// the collector under test then lacked on the shared two cores.
+    /// </summary>
+    public static BatchTemplate Template(Random rnd, int size)
+    {
+        var bytes = Encoding.UTF8.GetBytes(Batch(rnd, size));
+        var marker = "\"messageId\":\""u8;
+        var offsets = new List<int>(size);
+        for (var i = bytes.AsSpan().IndexOf(marker); i >= 0;)
+        {
+            offsets.Add(i + marker.Length);
+            var next = bytes.AsSpan(i + marker.Length).IndexOf(marker);
+            i = next < 0 ? -1 : i + marker.Length + next;
+        }
+        return new BatchTemplate(bytes, [.. offsets]);
+    }
+
     public static string Single(Random rnd)
     {
         var sb = new StringBuilder(400);
@@ -48,4 +67,28 @@ internal static class Traffic
         }
         sb.Append(",\"context\":{\"library\":{\"name\":\"analytics-node\",\"version\":\"3.1.0\"},\"ip\":\"203.0.113.7\"}}");
     }
+}
+
+/// <summary>A prepared batch body and where its message ids sit.</summary>
+internal sealed record BatchTemplate(byte[] Body, int[] IdOffsets)
+{
+    private static int _streams;
+
+    /// <summary>A number no other sender in this process has, so two phases or connections never repeat an id.</summary>
+    public static int NextStream() => Interlocked.Increment(ref _streams);
+
+    /// <summary>Copies the body into <paramref name="into"/> with unique ids: the sender's stream and a running counter in hex.</summary>
+    public void Stamp(byte[] into, int stream, ref long counter)
+    {
+        Body.CopyTo(into, 0);
+        foreach (var offset in IdOffsets)
+        {
+            var id = ((ulong)(uint)stream << 40) | (ulong)counter++;
+            // 32 hex digits: 16 of a per-process random prefix and 16 of the id, so reruns never repeat an id.
+            Prefix.CopyTo(into, offset);
+            id.TryFormat(into.AsSpan(offset + 16, 16), out _, "x16");
+        }
+    }
+
+    private static readonly byte[] Prefix = Encoding.ASCII.GetBytes(Guid.NewGuid().ToString("N")[..16]);
 }
