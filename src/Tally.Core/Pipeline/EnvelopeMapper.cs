@@ -14,57 +14,59 @@ public static class EnvelopeMapper
         var env = plan.Envelope;
         var m = new MappedEvent();
         if (payload.ValueKind != JsonValueKind.Object) return m;
+        var paths = EnvelopePaths.For(env);
+        var fields = paths.Read(payload);
 
-        var type = env.Format == EnvelopeFormat.Segment ? (segmentType ?? Text(payload, "type") ?? "track").ToLowerInvariant() : "track";
+        var type = env.Format == EnvelopeFormat.Segment ? (segmentType ?? fields.Text(paths.Type) ?? "track").ToLowerInvariant() : "track";
         m.Type = type;
-        m.EventId = Text(payload, env.EventId);
-        m.TimestampText = Text(payload, env.Timestamp);
-        m.SentAtText = env.SentAt is null ? null : Text(payload, env.SentAt);
-        m.AnonymousId = Text(payload, env.AnonymousId);
-        m.UserId = Text(payload, env.UserId);
-        m.Environment = env.Environment is null ? null : Text(payload, env.Environment);
-        m.Source = env.Source is null ? null : Text(payload, env.Source);
-        if (env.Count is not null && Find(payload, env.Count) is { ValueKind: JsonValueKind.Number } c && c.TryGetInt64(out var n) && n > 0) m.Count = n;
+        m.EventId = fields.Text(paths.EventId);
+        m.TimestampText = fields.Text(paths.Timestamp);
+        m.SentAtText = fields.Text(paths.SentAt);
+        m.AnonymousId = fields.Text(paths.AnonymousId);
+        m.UserId = fields.Text(paths.UserId);
+        m.Environment = fields.Text(paths.Environment);
+        m.Source = fields.Text(paths.Source);
+        if (fields.Get(paths.Count) is { ValueKind: JsonValueKind.Number } c && c.TryGetInt64(out var n) && n > 0) m.Count = n;
 
-        string propertiesPath = env.Properties;
+        var bagPath = paths.Properties;
         if (env.Format == EnvelopeFormat.Segment)
         {
             switch (type)
             {
                 case "identify":
                     m.Name = "$identify";
-                    propertiesPath = "traits";
+                    bagPath = paths.Traits;
                     break;
                 case "group":
                     m.Name = "$group";
-                    propertiesPath = "traits";
+                    bagPath = paths.Traits;
                     break;
                 case "alias":
                     m.Name = "$alias";
-                    m.PreviousId = Text(payload, "previousId");
+                    m.PreviousId = fields.Text(paths.PreviousId);
                     break;
                 case "page" or "screen":
                     m.Name = type;
                     break;
                 default:
-                    m.Name = Text(payload, env.Event);
+                    m.Name = fields.Text(paths.Event);
                     break;
             }
-            if (Find(payload, "context") is { ValueKind: JsonValueKind.Object } ctx)
+            if (fields.Get(paths.Context) is { ValueKind: JsonValueKind.Object } ctx)
             {
                 foreach (var f in ctx.EnumerateObject())
-                    if (f.NameEquals("ip") || f.NameEquals("userAgent") || f.NameEquals("traits") || f.NameEquals("location") || f.NameEquals("device"))
-                        m.DroppedContext.Add("context." + f.Name);
+                    if (PersonalContextField(f) is { } dropped)
+                        m.DroppedContext.Add(dropped);
                 m.Source ??= Find(ctx, "library") is { ValueKind: JsonValueKind.Object } lib ? Text(lib, "name") : null;
             }
         }
         else
         {
-            m.Name = Text(payload, env.Event);
+            m.Name = fields.Text(paths.Event);
         }
 
         var evt = m.Name is null ? null : plan.FindEvent(m.Name);
-        if (propertiesPath.Length == 0)
+        if (bagPath is null)
         {
             foreach (var f in payload.EnumerateObject())
             {
@@ -72,7 +74,7 @@ public static class EnvelopeMapper
                 m.Properties[f.Name] = f.Value;
             }
         }
-        else if (Find(payload, propertiesPath) is { ValueKind: JsonValueKind.Object } bag)
+        else if (fields.Get(bagPath) is { ValueKind: JsonValueKind.Object } bag)
         {
             foreach (var f in bag.EnumerateObject()) m.Properties[f.Name] = f.Value;
         }
@@ -80,10 +82,19 @@ public static class EnvelopeMapper
             if (Find(payload, extra) is { } v && v.ValueKind != JsonValueKind.Undefined)
                 m.Properties[LastSegment(extra)] = v;
 
-        m.SessionId = env.SessionId is not null ? Text(payload, env.SessionId)
+        m.SessionId = paths.SessionId is not null ? fields.Text(paths.SessionId)
             : plan.Identity.Session is { } s && m.Properties.TryGetValue(s, out var sv) ? Scalar(sv) : null;
         return m;
     }
+
+    /// <summary>Segment context fields that hold personal data, named as the drop is reported (constants: no allocation per event).</summary>
+    private static string? PersonalContextField(JsonProperty f) =>
+        f.NameEquals("ip"u8) ? "context.ip"
+        : f.NameEquals("userAgent"u8) ? "context.userAgent"
+        : f.NameEquals("traits"u8) ? "context.traits"
+        : f.NameEquals("location"u8) ? "context.location"
+        : f.NameEquals("device"u8) ? "context.device"
+        : null;
 
     private static bool IsEnvelopeField(EnvelopeDefinition env, string name) =>
         name == env.Event || name == env.Timestamp || name == env.EventId || name == env.AnonymousId || name == env.UserId

@@ -17,6 +17,7 @@ public sealed class PlanValidator(TrackingPlan plan)
     private static readonly ConcurrentDictionary<string, Regex> Patterns = new();
 
     public TrackingPlan Plan { get; } = plan;
+    private readonly PropertyIndex _properties = PropertyIndex.Of(plan);
 
     public void Validate(MappedEvent e, EventDefinition def, List<Violation> violations, List<string> undeclared)
     {
@@ -34,7 +35,7 @@ public sealed class PlanValidator(TrackingPlan plan)
             }
             if (e.AlreadyTransformed?.Contains(name) == true) continue;
             if (value.ValueKind == JsonValueKind.Null) continue;
-            var pd = Plan.ResolveProperty(def, name);
+            var pd = _properties.Resolve(def, name);
             if (pd is null) continue; // the linter reports declared-but-undefined; accept rather than lose data
             CheckValue(pd, value, name, violations, undeclared);
         }

@@ -39,6 +39,7 @@ public sealed record TrackingPlan
     public PropertyDefinition? ResolveProperty(EventDefinition evt, string property)
     {
         var dot = property.IndexOf('.');
+        if (dot < 0 && PropertyIndex.Of(this).TryResolve(evt, property, out var indexed)) return indexed;
         var head = dot < 0 ? property : property[..dot];
         PropertyDefinition? def = null;
         foreach (var p in evt.Properties) if (p.Name == head) { def = p; break; }

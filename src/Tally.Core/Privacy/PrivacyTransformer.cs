@@ -15,6 +15,7 @@ namespace Tally.Core.Privacy;
 public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
 {
     public PropertyHasher Hasher { get; } = hasher;
+    private readonly PropertyIndex _properties = PropertyIndex.Of(plan);
 
     /// <summary>What a transform did, for metrics and for replaying quarantined events without hashing twice.</summary>
     public sealed class Report
@@ -38,7 +39,7 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
                 var done = alreadyTransformed?.Contains(name) == true;
                 // A value that failed validation is of unknown nature (an email typed into an order id field):
                 // in quarantine it is hashed like undeclared data, whatever its declared policy says.
-                var pd = def is not null && def.Declares(name) && suspect?.Contains(name) != true ? plan.ResolveProperty(def, name) : null;
+                var pd = def is not null && def.Declares(name) && suspect?.Contains(name) != true ? _properties.Resolve(def, name) : null;
                 if (pd is null) WriteUndeclared(w, name, value, keepUndeclared, report, name, done);
                 else WriteDeclared(w, pd, name, value, environment, keepUndeclared, report, name, done);
             }

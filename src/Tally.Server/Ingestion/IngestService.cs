@@ -23,6 +23,9 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
         var links = new List<IdentityLink>();
         var optOuts = new List<(string Actor, bool OptedOut, DateTimeOffset At)>();
         var dropped = 0;
+        // Counted per request, then added to the shared counters once per label set: one shared update per event
+        // was ~2% of the collector's CPU.
+        long personalContext = 0, otherFields = 0;
         foreach (var item in split.Items)
         {
             PipelineOutcome outcome;
@@ -49,7 +52,11 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
                 case PipelineOutcome.Accepted a:
                     accepted.Add(a.Event);
                     links.AddRange(a.Links);
-                    foreach (var f in a.DroppedFields) metrics.DroppedField(f.StartsWith("context.", StringComparison.Ordinal) ? "personal_context" : "undeclared_or_policy");
+                    foreach (var f in a.DroppedFields)
+                    {
+                        if (f.StartsWith("context.", StringComparison.Ordinal)) personalContext++;
+                        else otherFields++;
+                    }
                     break;
                 case PipelineOutcome.Quarantined q:
                     quarantined.Add(q.Event);
@@ -70,20 +77,25 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
             }
         }
 
+        if (personalContext > 0) metrics.DroppedField("personal_context", personalContext);
+        if (otherFields > 0) metrics.DroppedField("undeclared_or_policy", otherFields);
         if (optOuts.Count > 0) await writer.RecordOptOutsAsync(optOuts.Select(o => new OptOutChange(o.Actor, o.OptedOut, o.At)).ToList(), ct).ConfigureAwait(false);
         var result = await writer.WriteAsync(new WriteBatch(accepted, quarantined, links)).ConfigureAwait(false);
         int stored = 0, duplicates = 0;
+        var ingested = new Dictionary<(string Environment, string Event), long>();
         for (var i = 0; i < accepted.Count; i++)
         {
             if (result.Events[i] == WriteOutcome.Duplicate)
             {
                 duplicates++;
-                metrics.Dropped(DropReasons.Duplicate);
                 continue;
             }
             stored++;
-            metrics.Ingested(accepted[i].Environment, accepted[i].Name);
+            var key = (accepted[i].Environment, accepted[i].Name);
+            ingested[key] = ingested.GetValueOrDefault(key) + 1;
         }
+        foreach (var ((environment, name), n) in ingested) metrics.Ingested(environment, name, n);
+        for (var i = 0; i < duplicates; i++) metrics.Dropped(DropReasons.Duplicate);
         if (quarantined.Count > 0)
             log.LogInformation("Quarantined {Count} events from {Source}; reasons {Reasons}", quarantined.Count, ctx.Source,
                 string.Join(",", quarantined.SelectMany(q => q.Reasons.Select(r => r.Code)).Distinct()));

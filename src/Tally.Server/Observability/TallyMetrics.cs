@@ -31,7 +31,7 @@ public sealed class TallyMetrics
 
     public void Dropped(string reason) => _dropped.AddOrUpdate(reason, 1, (_, v) => v + 1);
 
-    public void DroppedField(string reason) => _droppedFields.AddOrUpdate(reason, 1, (_, v) => v + 1);
+    public void DroppedField(string reason, long n = 1) => _droppedFields.AddOrUpdate(reason, n, (_, v) => v + n);
 
     public void Request(string route, int status, TimeSpan elapsed)
     {

@@ -181,4 +181,69 @@ public class EnvelopeMapperTests
         Assert.Null(EnvelopeMapper.Find(root, "a.x.c"));
         Assert.Equal(JsonValueKind.Object, EnvelopeMapper.Find(root, "a.b")!.Value.ValueKind);
     }
+
+    [Fact]
+    public void Escaped_field_names_are_read_like_plain_ones()
+    {
+        // "\u0065vent" is "event", "\u006DessageId" is "messageId": the one-pass reader compares raw bytes, so an
+        // escaped name must still be matched decoded.
+        var payload = Some.Json("""
+            {"type":"track","\u0065vent":"order_completed","\u006DessageId":"m-2","anonymousId":"a",
+             "properties":{"sessionId":"s-1","order_id":"ORD-1"}}
+            """);
+
+        var m = EnvelopeMapper.Map(payload, TestPlans.Shop);
+
+        Assert.Equal("order_completed", m.Name);
+        Assert.Equal("m-2", m.EventId);
+    }
+
+    [Fact]
+    public void A_repeated_field_is_read_from_its_last_occurrence()
+    {
+        var payload = Some.Json("""
+            {"type":"track","event":"page_viewed","messageId":"first","messageId":"last","anonymousId":"a","properties":{}}
+            """);
+
+        var m = EnvelopeMapper.Map(payload, TestPlans.Shop);
+
+        Assert.Equal("last", m.EventId);
+        Assert.Equal(EnvelopeMapper.Find(payload, "messageId")!.Value.GetString(), m.EventId);
+    }
+
+    [Fact]
+    public void Envelope_fields_match_a_lookup_of_each_path_on_random_payloads()
+    {
+        // The reference is the plain lookup the mapper used before it read the payload in one pass: each envelope
+        // path looked up on its own with Find.
+        var plan = TestPlans.Shop;
+        var env = plan.Envelope;
+        var rnd = new Random(7);
+        string[] names = ["type", "event", "messageId", "anonymousId", "userId", "timestamp", "sentAt", "properties", "context", "other"];
+        for (var i = 0; i < 2_000; i++)
+        {
+            var fields = Enumerable.Range(0, rnd.Next(0, 12)).Select(_ => names[rnd.Next(names.Length)]).Select(n => n switch
+            {
+                "properties" => $"\"properties\":{{\"sessionId\":\"s-{rnd.Next(5)}\"}}",
+                "context" => "\"context\":{\"ip\":\"203.0.113.9\"}",
+                "type" => $"\"type\":\"{(rnd.Next(2) == 0 ? "track" : "page")}\"",
+                _ => rnd.Next(6) == 0 ? $"\"{n}\":{rnd.Next(100)}" : $"\"{n}\":\"v{rnd.Next(100)}\"",
+            });
+            var payload = Some.Json("{" + string.Join(",", fields) + "}");
+
+            var m = EnvelopeMapper.Map(payload, plan);
+
+            string? Lookup(string? path) => path is null ? null : EnvelopeMapper.Find(payload, path) is { } v ? EnvelopeMapper.Scalar(v) : null;
+            Assert.Equal(Lookup(env.EventId), m.EventId);
+            Assert.Equal(Lookup(env.AnonymousId), m.AnonymousId);
+            Assert.Equal(Lookup(env.UserId), m.UserId);
+            Assert.Equal(Lookup(env.Timestamp), m.TimestampText);
+            Assert.Equal(Lookup(env.SentAt), m.SentAtText);
+            Assert.Equal((Lookup("type") ?? "track").ToLowerInvariant(), m.Type);
+            if (m.Type == "track") Assert.Equal(Lookup(env.Event), m.Name);
+            Assert.NotNull(env.SessionId); // a dotted path into the properties: properties.sessionId
+            Assert.Equal(Lookup(env.SessionId), m.SessionId);
+            Assert.Equal(EnvelopeMapper.Find(payload, "context") is { ValueKind: JsonValueKind.Object } ? ["context.ip"] : Array.Empty<string>(), m.DroppedContext);
+        }
+    }
 }

@@ -66,3 +66,54 @@ public class TimestampTests
         Assert.Null(e.OriginalTimestamp);
     }
 }
+
+/// <summary>The direct reader of <c>yyyy-MM-ddTHH:mm:ss[.f]Z</c> must agree with the framework parser it short-cuts.</summary>
+public class IsoTimestampFastPathTests
+{
+    [Fact]
+    public void Fast_path_agrees_with_the_framework_parser_on_random_timestamps()
+    {
+        var rnd = new Random(20261122);
+        var fastHits = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var text = RandomTimestamp(rnd);
+            var framework = DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out var expected);
+            if (Tally.Core.Pipeline.IsoTimestamp.TryParseUtc(text, out var fast))
+            {
+                fastHits++;
+                Assert.True(framework, $"the fast path accepted '{text}', the framework did not");
+                Assert.Equal(expected, fast);
+                Assert.Equal(expected.Offset, fast.Offset);
+            }
+            Assert.Equal(framework, Tally.Core.Pipeline.IsoTimestamp.TryParse(text, out var viaPublic));
+            if (framework) Assert.Equal(expected, viaPublic);
+        }
+        // The generator mostly makes the common shape, so most inputs must have taken the fast path.
+        Assert.True(fastHits > 5_000, $"only {fastHits} inputs took the fast path");
+    }
+
+    private static string RandomTimestamp(Random rnd)
+    {
+        // Mostly valid UTC timestamps with 0–7 fraction digits; sometimes out-of-range fields, offsets, odd
+        // separators or a stray character, which the fast path must refuse or read exactly as the framework does.
+        var year = rnd.Next(10) == 0 ? rnd.Next(0, 10000) : rnd.Next(1990, 2040);
+        var month = rnd.Next(10) == 0 ? rnd.Next(0, 14) : rnd.Next(1, 13);
+        var day = rnd.Next(10) == 0 ? rnd.Next(0, 33) : rnd.Next(1, 29);
+        var hour = rnd.Next(20) == 0 ? rnd.Next(0, 26) : rnd.Next(0, 24);
+        var minute = rnd.Next(20) == 0 ? rnd.Next(0, 62) : rnd.Next(0, 60);
+        var second = rnd.Next(20) == 0 ? rnd.Next(0, 62) : rnd.Next(0, 60);
+        var digits = rnd.Next(0, 10);
+        var fraction = digits == 0 ? "" : "." + string.Concat(Enumerable.Range(0, digits).Select(_ => (char)('0' + rnd.Next(10))));
+        var zone = rnd.Next(8) switch { 0 => "+02:00", 1 => "z", 2 => "", _ => "Z" };
+        var separator = rnd.Next(10) == 0 ? " " : "T";
+        var text = $"{year:D4}-{month:D2}-{day:D2}{separator}{hour:D2}:{minute:D2}:{second:D2}{fraction}{zone}";
+        if (rnd.Next(25) == 0)
+        {
+            var at = rnd.Next(text.Length);
+            text = text[..at] + "x" + text[(at + 1)..];
+        }
+        return text;
+    }
+}
