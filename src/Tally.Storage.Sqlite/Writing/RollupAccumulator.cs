@@ -1,22 +1,63 @@
+using Tally.Core.Analytics;
 using Tally.Core.Events;
-using Tally.Core.Storage;
 
 namespace Tally.Storage.Sqlite.Writing;
 
 /// <summary>
 /// Sums a batch's counts per roll-up row in memory, so a batch of thousands of events of a few names costs a few
-/// upserts instead of one per event.
+/// upserts instead of one per event. A batch holds few distinct rows (a day, a handful of names), so they are found
+/// by a linear search with ordinal comparisons, which stop at the first differing length or character; hashing the
+/// key's four strings per event with the default randomized string hash cost more.
 /// </summary>
 internal sealed class RollupAccumulator
 {
-    private readonly Dictionary<RollupKey, long> _counts = [];
+    // Past this many rows (a backfill spanning many days), a dictionary takes over from the linear search.
+    private const int LinearLimit = 32;
+
+    private readonly List<RollupKey> _keys = [];
+    private readonly List<long> _counts = [];
+    private Dictionary<RollupKey, int>? _index;
 
     public void Add(CollectedEvent e)
     {
-        var row = RollupRow.Of(e);
-        var key = new RollupKey(row.Day, row.Name, row.Environment, row.Source, row.Dimensions);
-        _counts[key] = _counts.GetValueOrDefault(key) + e.Count;
+        var day = DateOnly.FromDateTime(e.Timestamp.UtcDateTime);
+        var source = e.Source ?? "";
+        var dimensions = e.AggregateOnly ? RollupDimensions.Of(e.PropertiesJson) : RollupDimensions.None;
+        if (_index is not null)
+        {
+            var key = new RollupKey(day, e.Name, e.Environment, source, dimensions);
+            if (_index.TryGetValue(key, out var at))
+            {
+                _counts[at] += e.Count;
+                return;
+            }
+
+            _index[key] = _keys.Count;
+            _keys.Add(key);
+            _counts.Add(e.Count);
+            return;
+        }
+
+        for (var i = 0; i < _keys.Count; i++)
+        {
+            var k = _keys[i];
+            if (k.Day == day && string.Equals(k.Name, e.Name, StringComparison.Ordinal)
+                && string.Equals(k.Environment, e.Environment, StringComparison.Ordinal)
+                && string.Equals(k.Source, source, StringComparison.Ordinal)
+                && string.Equals(k.Dimensions, dimensions, StringComparison.Ordinal))
+            {
+                _counts[i] += e.Count;
+                return;
+            }
+        }
+
+        _keys.Add(new RollupKey(day, e.Name, e.Environment, source, dimensions));
+        _counts.Add(e.Count);
+        if (_keys.Count > LinearLimit)
+        {
+            _index = _keys.Select((k, i) => (k, i)).ToDictionary(x => x.k, x => x.i);
+        }
     }
 
-    public IEnumerable<KeyValuePair<RollupKey, long>> Rows => _counts;
+    public IEnumerable<KeyValuePair<RollupKey, long>> Rows => _keys.Select((k, i) => KeyValuePair.Create(k, _counts[i]));
 }

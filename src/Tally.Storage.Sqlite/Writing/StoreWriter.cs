@@ -50,9 +50,12 @@ internal sealed class StoreWriter : IDisposable
                 // WAL: readers never block the writer nor see a half-written batch. FULL: a commit is fsynced before
                 // WriteAsync returns, because the collector acknowledges clients only then. Since migration 003 a batch
                 // appends to the tables' last pages and touches the (name, ts) index at a few places per name; a 64 MiB
-                // cache and mmap keep what analytics and the index read from being re-read, and checkpointing every ~40 MiB of WAL (not the default 4 MiB) copies a page
-                // that many batches touched into the database once rather than once per batch. The WAL is truncated
-                // back to 64 MiB after a checkpoint so it does not keep a burst's size forever.
+                // cache and mmap keep what analytics and the index read from being re-read. The automatic checkpoint runs
+                // inside whichever commit crosses its threshold, and that commit's clients wait for it: every ~10 MiB of
+                // WAL (2,500 pages; the default is 4 MiB) copies a page that many batches touched into the database once,
+                // yet keeps each stall short. Measured at 100k events/s: 40 MiB gave the same throughput with request
+                // p99 48–60 ms, 10 MiB 22–39 ms, 4 MiB 17–22 ms. The WAL is truncated back to 64 MiB after a checkpoint
+                // so it does not keep a burst's size forever.
                 pragmas.CommandText = $"""
                     PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};
                     PRAGMA journal_mode = WAL;
@@ -60,7 +63,7 @@ internal sealed class StoreWriter : IDisposable
                     PRAGMA temp_store = MEMORY;
                     PRAGMA cache_size = -65536;
                     PRAGMA mmap_size = 268435456;
-                    PRAGMA wal_autocheckpoint = 10000;
+                    PRAGMA wal_autocheckpoint = 2500;
                     PRAGMA journal_size_limit = 67108864;
                     """;
                 pragmas.ExecuteNonQuery();
