@@ -109,8 +109,13 @@ public static class EnvelopeMapper
         // Most envelope paths are one name: no split, no allocation.
         if (!path.Contains('.'))
             return root.ValueKind == JsonValueKind.Object && root.TryGetProperty(path, out var direct) ? direct : null;
-        var cur = root;
-        foreach (var part in path.Split('.'))
+        return Walk(root, path.Split('.'));
+    }
+
+    /// <summary>The element reached from <paramref name="cur"/> through each name in turn, or null when one is missing.</summary>
+    internal static JsonElement? Walk(JsonElement cur, IEnumerable<string> parts)
+    {
+        foreach (var part in parts)
         {
             if (cur.ValueKind != JsonValueKind.Object || !cur.TryGetProperty(part, out var next)) return null;
             cur = next;

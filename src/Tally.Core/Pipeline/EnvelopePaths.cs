@@ -95,12 +95,7 @@ internal sealed class EnvelopePaths
             if (path is null) return null;
             var cur = slots[path.Head];
             if (cur.ValueKind == JsonValueKind.Undefined) return null;
-            foreach (var part in path.Rest)
-            {
-                if (cur.ValueKind != JsonValueKind.Object || !cur.TryGetProperty(part, out var next)) return null;
-                cur = next;
-            }
-            return cur;
+            return path.Rest.Length == 0 ? cur : EnvelopeMapper.Walk(cur, path.Rest);
         }
 
         public string? Text(Path? path) => Get(path) is { } v ? EnvelopeMapper.Scalar(v) : null;

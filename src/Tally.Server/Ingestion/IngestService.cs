@@ -95,7 +95,7 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
             ingested[key] = ingested.GetValueOrDefault(key) + 1;
         }
         foreach (var ((environment, name), n) in ingested) metrics.Ingested(environment, name, n);
-        for (var i = 0; i < duplicates; i++) metrics.Dropped(DropReasons.Duplicate);
+        if (duplicates > 0) metrics.Dropped(DropReasons.Duplicate, duplicates);
         if (quarantined.Count > 0)
             log.LogInformation("Quarantined {Count} events from {Source}; reasons {Reasons}", quarantined.Count, ctx.Source,
                 string.Join(",", quarantined.SelectMany(q => q.Reasons.Select(r => r.Code)).Distinct()));

@@ -29,7 +29,7 @@ public sealed class TallyMetrics
 
     public void Quarantined(string reason) => _quarantined.AddOrUpdate(reason, 1, (_, v) => v + 1);
 
-    public void Dropped(string reason) => _dropped.AddOrUpdate(reason, 1, (_, v) => v + 1);
+    public void Dropped(string reason, long n = 1) => _dropped.AddOrUpdate(reason, n, (_, v) => v + n);
 
     public void DroppedField(string reason, long n = 1) => _droppedFields.AddOrUpdate(reason, n, (_, v) => v + n);
 

@@ -1,5 +1,5 @@
-using Tally.Core.Analytics;
 using Tally.Core.Events;
+using Tally.Core.Storage;
 
 namespace Tally.Storage.Sqlite.Writing;
 
@@ -20,12 +20,10 @@ internal sealed class RollupAccumulator
 
     public void Add(CollectedEvent e)
     {
-        var day = DateOnly.FromDateTime(e.Timestamp.UtcDateTime);
-        var source = e.Source ?? "";
-        var dimensions = e.AggregateOnly ? RollupDimensions.Of(e.PropertiesJson) : RollupDimensions.None;
+        var row = RollupRow.Of(e);
         if (_index is not null)
         {
-            var key = new RollupKey(day, e.Name, e.Environment, source, dimensions);
+            var key = new RollupKey(row.Day, row.Name, row.Environment, row.Source, row.Dimensions);
             if (_index.TryGetValue(key, out var at))
             {
                 _counts[at] += e.Count;
@@ -41,17 +39,17 @@ internal sealed class RollupAccumulator
         for (var i = 0; i < _keys.Count; i++)
         {
             var k = _keys[i];
-            if (k.Day == day && string.Equals(k.Name, e.Name, StringComparison.Ordinal)
-                && string.Equals(k.Environment, e.Environment, StringComparison.Ordinal)
-                && string.Equals(k.Source, source, StringComparison.Ordinal)
-                && string.Equals(k.Dimensions, dimensions, StringComparison.Ordinal))
+            if (k.Day == row.Day && string.Equals(k.Name, row.Name, StringComparison.Ordinal)
+                && string.Equals(k.Environment, row.Environment, StringComparison.Ordinal)
+                && string.Equals(k.Source, row.Source, StringComparison.Ordinal)
+                && string.Equals(k.Dimensions, row.Dimensions, StringComparison.Ordinal))
             {
                 _counts[i] += e.Count;
                 return;
             }
         }
 
-        _keys.Add(new RollupKey(day, e.Name, e.Environment, source, dimensions));
+        _keys.Add(new RollupKey(row.Day, row.Name, row.Environment, row.Source, row.Dimensions));
         _counts.Add(e.Count);
         if (_keys.Count > LinearLimit)
         {
