@@ -23,15 +23,15 @@ namespace Tally.Storage.Sqlite.Writing;
 /// </summary>
 internal sealed class InsertEvent : IDisposable
 {
-    private const string Sql = """
-        INSERT INTO events (event_id, name, type, ts, received_at, original_timestamp, anonymous_id, user_id,
-                            session_id, environment, source, request_id, count, properties, previous_id)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-        """;
+    /// <summary>Rows per multi-row statement: one statement's fixed cost (start, AUTOINCREMENT bookkeeping, reset) is shared by this many rows.</summary>
+    public const int RowsPerStatement = 32;
+    private const int Columns = 15;
 
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
     private readonly IntPtr _handle;
+    private readonly sqlite3_stmt _manyStatement;
+    private readonly IntPtr _many;
     // Pinned (allocated on the pinned object heap) so SQLite may read the texts in place until the step.
     private byte[] _utf8 = GC.AllocateUninitializedArray<byte>(16 * 1024, pinned: true);
     private int _used;
@@ -39,35 +39,43 @@ internal sealed class InsertEvent : IDisposable
     public InsertEvent(SqliteConnection connection)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
-        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v3(_db, Sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement, out _), _db);
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v3(_db, Sql(1), raw.SQLITE_PREPARE_PERSISTENT, out _statement, out _), _db);
         _handle = _statement.DangerousGetHandle();
+        SqliteException.ThrowExceptionForRC(raw.sqlite3_prepare_v3(_db, Sql(RowsPerStatement), raw.SQLITE_PREPARE_PERSISTENT, out _manyStatement, out _), _db);
+        _many = _manyStatement.DangerousGetHandle();
+    }
+
+    private static string Sql(int rows) =>
+        "INSERT INTO events (event_id, name, type, ts, received_at, original_timestamp, anonymous_id, user_id, session_id, environment, source, request_id, count, properties, previous_id) VALUES "
+        + string.Join(", ", Enumerable.Range(0, rows).Select(r => "(" + string.Join(", ", Enumerable.Range(r * Columns + 1, Columns).Select(i => "?" + i)) + ")"));
+
+    /// <summary>Appends <see cref="RowsPerStatement"/> rows with one statement.</summary>
+    public void ExecuteMany(ReadOnlySpan<CollectedEvent> rows)
+    {
+        if (rows.Length != RowsPerStatement) throw new ArgumentException($"exactly {RowsPerStatement} rows", nameof(rows));
+        _used = 0;
+        var max = 0;
+        foreach (var e in rows) max += MaxBytes(e);
+        Ensure(max);
+        try
+        {
+            for (var r = 0; r < rows.Length; r++) Bind(_many, r * Columns, rows[r]);
+            Step(_many);
+        }
+        finally
+        {
+            NativeStatement.Reset(_many);
+        }
     }
 
     public void Execute(CollectedEvent e)
     {
-        Reserve(e);
+        _used = 0;
+        Ensure(MaxBytes(e));
         try
         {
-            Text(1, e.EventId);
-            Text(2, e.Name);
-            Text(3, e.Type);
-            Check(NativeStatement.BindInt64(_handle, 4, UnixTime.ToMs(e.Timestamp)));
-            Check(NativeStatement.BindInt64(_handle, 5, UnixTime.ToMs(e.ReceivedAt)));
-            Text(6, e.OriginalTimestamp);
-            Text(7, e.AnonymousId);
-            Text(8, e.UserId);
-            Text(9, e.SessionId);
-            Text(10, e.Environment);
-            Text(11, e.Source);
-            Text(12, e.RequestId);
-            Check(NativeStatement.BindInt64(_handle, 13, e.Count));
-            Text(14, e.PropertiesJson);
-            Text(15, e.PreviousId);
-            var rc = NativeStatement.Step(_handle);
-            if (rc != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(rc, _db);
-            }
+            Bind(_handle, 0, e);
+            Step(_handle);
         }
         finally
         {
@@ -76,33 +84,68 @@ internal sealed class InsertEvent : IDisposable
         }
     }
 
-    public void Dispose() => _statement.Dispose();
-
-    /// <summary>Makes room for every text of the row before any is bound, so no bound text moves.</summary>
-    private void Reserve(CollectedEvent e)
+    public void Dispose()
     {
-        _used = 0;
-        var max = Max(e.EventId) + Max(e.Name) + Max(e.Type) + Max(e.OriginalTimestamp) + Max(e.AnonymousId) + Max(e.UserId)
-            + Max(e.SessionId) + Max(e.Environment) + Max(e.Source) + Max(e.RequestId) + Max(e.PropertiesJson) + Max(e.PreviousId);
+        _statement.Dispose();
+        _manyStatement.Dispose();
+    }
+
+    /// <summary>Binds one row's 15 values at parameters <paramref name="at"/>+1 … <paramref name="at"/>+15.</summary>
+    private void Bind(IntPtr statement, int at, CollectedEvent e)
+    {
+        Text(statement, at + 1, e.EventId);
+        Text(statement, at + 2, e.Name);
+        Text(statement, at + 3, e.Type);
+        Check(NativeStatement.BindInt64(statement, at + 4, UnixTime.ToMs(e.Timestamp)));
+        Check(NativeStatement.BindInt64(statement, at + 5, UnixTime.ToMs(e.ReceivedAt)));
+        Text(statement, at + 6, e.OriginalTimestamp);
+        Text(statement, at + 7, e.AnonymousId);
+        Text(statement, at + 8, e.UserId);
+        Text(statement, at + 9, e.SessionId);
+        Text(statement, at + 10, e.Environment);
+        Text(statement, at + 11, e.Source);
+        Text(statement, at + 12, e.RequestId);
+        Check(NativeStatement.BindInt64(statement, at + 13, e.Count));
+        Text(statement, at + 14, e.PropertiesJson);
+        Text(statement, at + 15, e.PreviousId);
+    }
+
+    private void Step(IntPtr statement)
+    {
+        var rc = NativeStatement.Step(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
+    }
+
+    /// <summary>The most bytes a row's texts can take as UTF-8.</summary>
+    private static int MaxBytes(CollectedEvent e) =>
+        Max(e.EventId) + Max(e.Name) + Max(e.Type) + Max(e.OriginalTimestamp) + Max(e.AnonymousId) + Max(e.UserId)
+        + Max(e.SessionId) + Max(e.Environment) + Max(e.Source) + Max(e.RequestId) + Max(e.PropertiesJson) + Max(e.PreviousId);
+
+    private static int Max(string? s) => s is null ? 0 : Encoding.UTF8.GetMaxByteCount(s.Length);
+
+    /// <summary>Makes room for every text of the statement before any is bound, so no bound text moves.</summary>
+    private void Ensure(int max)
+    {
         if (_utf8.Length < max)
         {
             _utf8 = GC.AllocateUninitializedArray<byte>(Math.Max(max, _utf8.Length * 2), pinned: true);
         }
-
-        static int Max(string? s) => s is null ? 0 : Encoding.UTF8.GetMaxByteCount(s.Length);
     }
 
-    private void Text(int index, string? value)
+    private void Text(IntPtr statement, int index, string? value)
     {
         if (value is null)
         {
-            Check(NativeStatement.BindNull(_handle, index));
+            Check(NativeStatement.BindNull(statement, index));
             return;
         }
 
         var length = Encoding.UTF8.GetBytes(value, _utf8.AsSpan(_used));
         // Never a null pointer, even for "": SQLite would store NULL instead of the empty text.
-        Check(NativeStatement.BindText(_handle, index, Marshal.UnsafeAddrOfPinnedArrayElement(_utf8, _used), length, NativeStatement.Static));
+        Check(NativeStatement.BindText(statement, index, Marshal.UnsafeAddrOfPinnedArrayElement(_utf8, _used), length, NativeStatement.Static));
         _used += length;
     }
 
