@@ -82,7 +82,7 @@ public sealed partial class SqliteEventStore : ISubjectStore, IAuditLog
         }
         finally
         {
-            _writeGate.Release();
+            ReleaseWriteGateFlushed();
         }
     }
 
@@ -105,7 +105,7 @@ public sealed partial class SqliteEventStore : ISubjectStore, IAuditLog
         }
         finally
         {
-            _writeGate.Release();
+            ReleaseWriteGateFlushed();
         }
     }
 
@@ -142,7 +142,7 @@ public sealed partial class SqliteEventStore : ISubjectStore, IAuditLog
         }
         finally
         {
-            _writeGate.Release();
+            ReleaseWriteGateFlushed();
         }
     }
 

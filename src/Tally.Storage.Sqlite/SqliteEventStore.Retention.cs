@@ -93,7 +93,7 @@ public sealed partial class SqliteEventStore : IRetentionStore
             }
             finally
             {
-                _writeGate.Release();
+                ReleaseWriteGateFlushed();
             }
 
             total += deleted;
