@@ -16,15 +16,16 @@ public static class EnvelopeMapper
         if (payload.ValueKind != JsonValueKind.Object) return m;
         var paths = EnvelopePaths.For(env);
         var fields = paths.Read(payload);
+        var names = KnownNames.Of(plan);
 
-        var type = env.Format == EnvelopeFormat.Segment ? (segmentType ?? fields.Text(paths.Type) ?? "track").ToLowerInvariant() : "track";
+        var type = env.Format == EnvelopeFormat.Segment ? (segmentType ?? Known(paths.Type) ?? "track").ToLowerInvariant() : "track";
         m.Type = type;
         m.EventId = fields.Text(paths.EventId);
         m.TimestampText = fields.Text(paths.Timestamp);
         m.SentAtText = fields.Text(paths.SentAt);
         m.AnonymousId = fields.Text(paths.AnonymousId);
         m.UserId = fields.Text(paths.UserId);
-        m.Environment = fields.Text(paths.Environment);
+        m.Environment = Known(paths.Environment);
         m.Source = fields.Text(paths.Source);
         if (fields.Get(paths.Count) is { ValueKind: JsonValueKind.Number } c && c.TryGetInt64(out var n) && n > 0) m.Count = n;
 
@@ -49,7 +50,7 @@ public static class EnvelopeMapper
                     m.Name = type;
                     break;
                 default:
-                    m.Name = fields.Text(paths.Event);
+                    m.Name = Known(paths.Event);
                     break;
             }
             if (fields.Get(paths.Context) is { ValueKind: JsonValueKind.Object } ctx)
@@ -62,7 +63,7 @@ public static class EnvelopeMapper
         }
         else
         {
-            m.Name = fields.Text(paths.Event);
+            m.Name = Known(paths.Event);
         }
 
         var evt = m.Name is null ? null : plan.FindEvent(m.Name);
@@ -70,13 +71,14 @@ public static class EnvelopeMapper
         {
             foreach (var f in payload.EnumerateObject())
             {
-                if (IsEnvelopeField(env, f.Name) && (evt is null || !evt.Declares(f.Name))) continue;
-                m.Properties[f.Name] = f.Value;
+                var name = names.NameOf(f);
+                if (IsEnvelopeField(env, name) && (evt is null || !evt.Declares(name))) continue;
+                m.Properties[name] = f.Value;
             }
         }
         else if (fields.Get(bagPath) is { ValueKind: JsonValueKind.Object } bag)
         {
-            foreach (var f in bag.EnumerateObject()) m.Properties[f.Name] = f.Value;
+            foreach (var f in bag.EnumerateObject()) m.Properties[names.NameOf(f)] = f.Value;
         }
         foreach (var extra in env.Extra)
             if (Find(payload, extra) is { } v && v.ValueKind != JsonValueKind.Undefined)
@@ -85,6 +87,9 @@ public static class EnvelopeMapper
         m.SessionId = paths.SessionId is not null ? fields.Text(paths.SessionId)
             : plan.Identity.Session is { } s && m.Properties.TryGetValue(s, out var sv) ? Scalar(sv) : null;
         return m;
+
+        // Names, types and environments the plan knows come back as the plan's own strings.
+        string? Known(EnvelopePaths.Path? path) => fields.Get(path) is { } v ? names.Scalar(v) : null;
     }
 
     /// <summary>Segment context fields that hold personal data, named as the drop is reported (constants: no allocation per event).</summary>

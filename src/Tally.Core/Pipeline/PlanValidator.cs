@@ -75,7 +75,20 @@ public sealed class PlanValidator(TrackingPlan plan)
                 if (pd.Items is { } items)
                 {
                     var i = 0;
-                    foreach (var item in v.EnumerateArray()) CheckValue(items, item, $"{path}[{i++}]", violations, undeclared);
+                    foreach (var item in v.EnumerateArray())
+                    {
+                        // The item's path is built only when it has something to report: a string per item cost more
+                        // than checking it. The check runs again with the path so the report names the item.
+                        int violationsBefore = violations.Count, undeclaredBefore = undeclared.Count;
+                        CheckValue(items, item, path, violations, undeclared);
+                        if (violations.Count != violationsBefore || undeclared.Count != undeclaredBefore)
+                        {
+                            violations.RemoveRange(violationsBefore, violations.Count - violationsBefore);
+                            undeclared.RemoveRange(undeclaredBefore, undeclared.Count - undeclaredBefore);
+                            CheckValue(items, item, $"{path}[{i}]", violations, undeclared);
+                        }
+                        i++;
+                    }
                 }
                 return;
             case PropertyType.Object:

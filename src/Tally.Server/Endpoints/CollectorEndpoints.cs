@@ -44,7 +44,9 @@ public static class CollectorEndpoints
             return auth.Refuse(http.Request, "");
         var (body, error) = await BodyReader.ReadAsync(http.Request, options.MaxBodyBytes, http.RequestAborted).ConfigureAwait(false);
         if (error is not null) return Error(error);
-        var (split, splitError) = PayloadSplitter.Read(body!.Bytes, mode, segmentType);
+        // The parsed events refer to the body's pooled bytes until the request is answered.
+        using var bytes = body!;
+        var (split, splitError) = PayloadSplitter.Read(bytes.Bytes, mode, segmentType);
         if (splitError is not null) return Error(splitError);
         using (split)
         {
