@@ -82,7 +82,7 @@ public sealed partial class SqliteEventStore : ISubjectStore, IAuditLog
         }
         finally
         {
-            ReleaseWriteGateFlushed();
+            _writeGate.Release();
         }
     }
 
@@ -105,7 +105,7 @@ public sealed partial class SqliteEventStore : ISubjectStore, IAuditLog
         }
         finally
         {
-            ReleaseWriteGateFlushed();
+            _writeGate.Release();
         }
     }
 
@@ -142,7 +142,7 @@ public sealed partial class SqliteEventStore : ISubjectStore, IAuditLog
         }
         finally
         {
-            ReleaseWriteGateFlushed();
+            _writeGate.Release();
         }
     }
 

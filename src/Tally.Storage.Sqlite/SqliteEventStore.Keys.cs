@@ -80,7 +80,7 @@ public sealed partial class SqliteEventStore : IKeyStore
         }
         finally
         {
-            ReleaseWriteGateFlushed();
+            _writeGate.Release();
         }
     }
 }

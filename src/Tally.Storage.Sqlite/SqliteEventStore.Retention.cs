@@ -93,7 +93,7 @@ public sealed partial class SqliteEventStore : IRetentionStore
             }
             finally
             {
-                ReleaseWriteGateFlushed();
+                _writeGate.Release();
             }
 
             total += deleted;

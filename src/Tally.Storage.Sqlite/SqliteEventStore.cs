@@ -17,7 +17,6 @@ public sealed partial class SqliteEventStore : IEventStore
     private readonly string _writeConnectionString;
     private readonly string _readConnectionString;
     private StoreWriter? _writer;
-    private WalFlush? _walFlush;
     private bool _disposed;
 
     /// <summary>A store on the SQLite file at <paramref name="path"/>; nothing is opened until <see cref="InitializeAsync"/>.</summary>
@@ -79,11 +78,10 @@ public sealed partial class SqliteEventStore : IEventStore
             }
 
             _writer = StoreWriter.Open(_writeConnectionString, BusyTimeout);
-            _walFlush = new WalFlush(Path);
         }
         finally
         {
-            ReleaseWriteGateFlushed();
+            _writeGate.Release();
         }
     }
 
@@ -91,26 +89,15 @@ public sealed partial class SqliteEventStore : IEventStore
     {
         ArgumentNullException.ThrowIfNull(batch);
         await _writeGate.WaitAsync(ct).ConfigureAwait(false);
-        WriteResult result;
-        Task durable;
         try
         {
-            result = Writer().Write(batch, ct);
-            // Registered under the gate, so the flush it waits for starts after this commit's frames were written.
-            durable = _walFlush!.AfterCommitAsync();
+            return Writer().Write(batch, ct);
         }
         finally
         {
-            // The next batch may commit while this one's log is flushed to disk.
             _writeGate.Release();
         }
-
-        await durable.ConfigureAwait(false);
-        return result;
     }
-
-    /// <summary>A batch commits under the write gate and is flushed after it (<see cref="WalFlush"/>): the next may commit meanwhile.</summary>
-    public int WriteOverlap => 2;
 
     public async Task<int> RemoveFromQuarantineAsync(IReadOnlyList<string> ids, CancellationToken ct = default)
     {
@@ -122,7 +109,7 @@ public sealed partial class SqliteEventStore : IEventStore
         }
         finally
         {
-            ReleaseWriteGateFlushed();
+            _writeGate.Release();
         }
     }
 
@@ -136,7 +123,7 @@ public sealed partial class SqliteEventStore : IEventStore
         }
         finally
         {
-            ReleaseWriteGateFlushed();
+            _writeGate.Release();
         }
     }
 
@@ -155,30 +142,11 @@ public sealed partial class SqliteEventStore : IEventStore
             }
 
             _disposed = true;
-            // Flushes already asked for finish before the connection closes (and SQLite checkpoints and deletes the log).
-            _walFlush?.Dispose();
-            _walFlush = null;
             _writer?.Dispose();
             _writer = null;
             // Pooled read connections would keep the file open after the store is gone.
             using var read = new SqliteConnection(_readConnectionString);
             SqliteConnection.ClearPool(read);
-        }
-        finally
-        {
-            _writeGate.Release();
-        }
-    }
-
-    /// <summary>
-    /// Flushes the log, then releases the write gate: the rare writes (opt-outs, quarantine removal, deletion, retention,
-    /// keys, audit) are durable when their task completes, like batches, but flush on their own thread.
-    /// </summary>
-    private void ReleaseWriteGateFlushed()
-    {
-        try
-        {
-            _walFlush?.Now();
         }
         finally
         {

@@ -18,13 +18,6 @@ public interface IEventStore : IAsyncDisposable
     /// </summary>
     Task<WriteResult> WriteAsync(WriteBatch batch, CancellationToken ct = default);
 
-    /// <summary>
-    /// How many <see cref="WriteAsync"/> calls a group-commit writer may keep outstanding. 1: each waits for the one
-    /// before. A store that commits under its own lock and then waits for the disk outside it says 2, so the next batch
-    /// commits while the previous one is flushed.
-    /// </summary>
-    int WriteOverlap => 1;
-
     /// <summary>Is an event with this id stored already? (Replay and tests.)</summary>
     Task<bool> ContainsEventAsync(string eventId, CancellationToken ct = default);
 

@@ -17,16 +17,11 @@ public sealed class GroupCommitWriter : IBatchSink
     private readonly IEventStore _store;
     private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
-    // Writes in flight at once: the store's WriteOverlap (SQLite: the next commit runs while the last one is flushed).
-    private readonly int _overlap;
-    private readonly SemaphoreSlim _slots;
     private long _oldestPendingTicks;
 
     public GroupCommitWriter(IEventStore store)
     {
         _store = store;
-        _overlap = Math.Max(1, store.WriteOverlap);
-        _slots = new SemaphoreSlim(_overlap, _overlap);
         _loop = Task.Run(RunAsync);
     }
 
@@ -59,56 +54,44 @@ public sealed class GroupCommitWriter : IBatchSink
 
     private async Task RunAsync()
     {
+        var group = new List<Pending>();
         while (await _channel.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            // The group is taken only once a write may start, so it holds everything that arrived meanwhile.
-            await _slots.WaitAsync().ConfigureAwait(false);
-            var group = new List<Pending>();
+            group.Clear();
             var events = 0;
             while (events < MaxEventsPerCommit && _channel.Reader.TryRead(out var p))
             {
                 group.Add(p);
                 events += p.Batch.Events.Count + p.Batch.Quarantined.Count;
             }
-            if (group.Count == 0)
+            if (group.Count == 0) continue;
+            try
             {
-                _slots.Release();
-                continue;
+                var merged = group.Count == 1
+                    ? group[0].Batch
+                    : new WriteBatch(
+                        group.SelectMany(g => g.Batch.Events).ToList(),
+                        group.SelectMany(g => g.Batch.Quarantined).ToList(),
+                        group.SelectMany(g => g.Batch.Links).ToList());
+                var result = await _store.WriteAsync(merged).ConfigureAwait(false);
+                var offset = 0;
+                foreach (var g in group)
+                {
+                    var n = g.Batch.Events.Count;
+                    var slice = new WriteOutcome[n];
+                    for (var i = 0; i < n; i++) slice[i] = result.Events[offset + i];
+                    offset += n;
+                    g.Done.TrySetResult(new WriteResult(slice, g.Batch.Quarantined.Count));
+                }
             }
-            _ = AnswerAsync(group);
-        }
-    }
-
-    /// <summary>Writes one group and answers each of its requests with its own outcomes, then frees the group's slot.</summary>
-    private async Task AnswerAsync(List<Pending> group)
-    {
-        try
-        {
-            var merged = group.Count == 1
-                ? group[0].Batch
-                : new WriteBatch(
-                    group.SelectMany(g => g.Batch.Events).ToList(),
-                    group.SelectMany(g => g.Batch.Quarantined).ToList(),
-                    group.SelectMany(g => g.Batch.Links).ToList());
-            var result = await _store.WriteAsync(merged).ConfigureAwait(false);
-            var offset = 0;
-            foreach (var g in group)
+            catch (Exception e)
             {
-                var n = g.Batch.Events.Count;
-                var slice = new WriteOutcome[n];
-                for (var i = 0; i < n; i++) slice[i] = result.Events[offset + i];
-                offset += n;
-                g.Done.TrySetResult(new WriteResult(slice, g.Batch.Quarantined.Count));
+                foreach (var g in group) g.Done.TrySetException(e);
             }
-        }
-        catch (Exception e)
-        {
-            foreach (var g in group) g.Done.TrySetException(e);
-        }
-        finally
-        {
-            Interlocked.Exchange(ref _oldestPendingTicks, 0);
-            _slots.Release();
+            finally
+            {
+                Interlocked.Exchange(ref _oldestPendingTicks, 0);
+            }
         }
     }
 
@@ -116,7 +99,5 @@ public sealed class GroupCommitWriter : IBatchSink
     {
         _channel.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        // Every slot back: the writes still in flight have answered their requests.
-        for (var i = 0; i < _overlap; i++) await _slots.WaitAsync().ConfigureAwait(false);
     }
 }

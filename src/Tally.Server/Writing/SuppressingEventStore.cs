@@ -8,30 +8,20 @@ namespace Tally.Server.Writing;
 /// <summary>
 /// The store as the collector's writers see it: every batch is checked against the suppression list on its way in,
 /// so rows carrying a deleted subject's id never reach the store, even those that passed the pipeline before the
-/// deletion (acknowledged into the spool, or waiting for a group commit). Writes pass a gate with as many places as
-/// the store's <see cref="IEventStore.WriteOverlap"/>, and <see cref="BarrierAsync"/> takes every place once: when it
-/// returns, each write that began before the suppression has finished, and every later one sees it. A row suppressed here is reported as a duplicate (nothing was written) and
+/// deletion (acknowledged into the spool, or waiting for a group commit). Writes go one at a time through a gate, and
+/// <see cref="BarrierAsync"/> passes the gate once: when it returns, a write that began before the suppression has
+/// finished, and every later one sees it. A row suppressed here is reported as a duplicate (nothing was written) and
 /// counted through <paramref name="onSuppressed"/>. Reads pass straight through.
 /// </summary>
 public sealed class SuppressingEventStore(IEventStore inner, SuppressionList suppressed, Action<int>? onSuppressed = null) : IEventStore
 {
-    private readonly int _places = Math.Max(1, inner.WriteOverlap);
-    private readonly SemaphoreSlim _gate = new(Math.Max(1, inner.WriteOverlap), Math.Max(1, inner.WriteOverlap));
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task BarrierAsync(CancellationToken ct)
     {
-        var taken = 0;
-        try
-        {
-            for (; taken < _places; taken++) await _gate.WaitAsync(ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (taken > 0) _gate.Release(taken);
-        }
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        _gate.Release();
     }
-
-    public int WriteOverlap => inner.WriteOverlap;
 
     public async Task<WriteResult> WriteAsync(WriteBatch batch, CancellationToken ct = default)
     {

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Tally.Core.Events;
 using Tally.Core.Storage;
 using Tally.Storage.Sqlite.Dedup;
 using Tally.Storage.Sqlite.Schema;
@@ -48,10 +47,8 @@ internal sealed class StoreWriter : IDisposable
             connection.Open();
             using (var pragmas = connection.CreateCommand())
             {
-                // WAL: readers never block the writer nor see a half-written batch. NORMAL, not FULL: FULL's one extra
-                // fsync of the log per commit runs on the store's WalFlush thread instead, after the commit and before
-                // WriteAsync returns (the collector acknowledges clients only then), so the next batch commits while the
-                // disk flushes this one. Durability is FULL's; see WalFlush. Since migration 003 a batch
+                // WAL: readers never block the writer nor see a half-written batch. FULL: a commit is fsynced before
+                // WriteAsync returns, because the collector acknowledges clients only then. Since migration 003 a batch
                 // appends to the tables' last pages and touches the (name, ts) index at a few places per name; a 64 MiB
                 // cache and mmap keep what analytics and the index read from being re-read. The automatic checkpoint runs
                 // inside whichever commit crosses its threshold, and that commit's clients wait for it: every ~10 MiB of
@@ -62,7 +59,7 @@ internal sealed class StoreWriter : IDisposable
                 pragmas.CommandText = $"""
                     PRAGMA busy_timeout = {(int)busyTimeout.TotalMilliseconds};
                     PRAGMA journal_mode = WAL;
-                    PRAGMA synchronous = NORMAL;
+                    PRAGMA synchronous = FULL;
                     PRAGMA temp_store = MEMORY;
                     PRAGMA cache_size = -65536;
                     PRAGMA mmap_size = 268435456;
@@ -98,8 +95,6 @@ internal sealed class StoreWriter : IDisposable
         var rollups = new RollupAccumulator();
         // This batch's ids join the known set only after the commit: a rolled-back batch leaves it as it was.
         var written = new HashSet<UInt128>(events.Count);
-        var rows = new CollectedEvent[InsertEvent.RowsPerStatement];
-        var pendingRows = 0;
         Action commitKnown;
         using (var tx = Begin())
         {
@@ -126,22 +121,11 @@ internal sealed class StoreWriter : IDisposable
                 }
                 else
                 {
-                    rows[pendingRows++] = e;
-                    if (pendingRows == rows.Length)
-                    {
-                        _insertEvent.ExecuteMany(rows);
-                        pendingRows = 0;
-                    }
+                    _insertEvent.Execute(e);
                 }
 
                 outcomes[i] = e.AggregateOnly ? WriteOutcome.Counted : WriteOutcome.Stored;
                 rollups.Add(e);
-            }
-
-            // Rows that did not fill a multi-row statement; appended in batch order like the rest.
-            for (var r = 0; r < pendingRows; r++)
-            {
-                _insertEvent.Execute(rows[r]);
             }
 
             foreach (var (key, count) in rollups.Rows)
