@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Tally.Core.Events;
 using Tally.Core.Storage;
 using Tally.Storage.Sqlite.Dedup;
 using Tally.Storage.Sqlite.Schema;
@@ -95,6 +96,8 @@ internal sealed class StoreWriter : IDisposable
         var rollups = new RollupAccumulator();
         // This batch's ids join the known set only after the commit: a rolled-back batch leaves it as it was.
         var written = new HashSet<UInt128>(events.Count);
+        var rows = new CollectedEvent[InsertEvent.RowsPerStatement];
+        var pendingRows = 0;
         Action commitKnown;
         using (var tx = Begin())
         {
@@ -121,11 +124,22 @@ internal sealed class StoreWriter : IDisposable
                 }
                 else
                 {
-                    _insertEvent.Execute(e);
+                    rows[pendingRows++] = e;
+                    if (pendingRows == rows.Length)
+                    {
+                        _insertEvent.ExecuteMany(rows);
+                        pendingRows = 0;
+                    }
                 }
 
                 outcomes[i] = e.AggregateOnly ? WriteOutcome.Counted : WriteOutcome.Stored;
                 rollups.Add(e);
+            }
+
+            // Rows that did not fill a multi-row statement; appended in batch order like the rest.
+            for (var r = 0; r < pendingRows; r++)
+            {
+                _insertEvent.Execute(rows[r]);
             }
 
             foreach (var (key, count) in rollups.Rows)
