@@ -47,7 +47,8 @@ public sealed class PlanValidator(TrackingPlan plan)
         {
             case PropertyType.String:
                 if (v.ValueKind != JsonValueKind.String) { Wrong(pd, v, path, violations); return; }
-                CheckString(pd, v.GetString()!, path, violations);
+                // Most strings have no constraint: nothing to decode.
+                if (pd.MaxLength is not null || pd.Pattern is not null) CheckString(pd, v.GetString()!, path, violations);
                 return;
             case PropertyType.Timestamp:
                 if (v.ValueKind != JsonValueKind.String || !IsoTimestamp.TryParse(v.GetString(), out _))
@@ -55,9 +56,12 @@ public sealed class PlanValidator(TrackingPlan plan)
                 return;
             case PropertyType.Enum:
                 if (v.ValueKind != JsonValueKind.String) { Wrong(pd, v, path, violations); return; }
-                var s = v.GetString()!;
-                if (!pd.Values.Contains(s))
+                // Compared where it lies (escapes included): the value is decoded only to name a miss.
+                if (!IsOneOf(v, pd.Values))
+                {
+                    var s = v.GetString()!;
                     violations.Add(new Violation(ViolationCodes.EnumViolation, $"'{path}' must be one of {string.Join(", ", pd.Values)}{Suggest.Hint(s, pd.Values)}", path));
+                }
                 return;
             case PropertyType.Integer:
                 if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out var l)) { Wrong(pd, v, path, violations); return; }
@@ -115,6 +119,13 @@ public sealed class PlanValidator(TrackingPlan plan)
             // The message never quotes the value: it may be personal data.
             violations.Add(new Violation(ViolationCodes.PatternViolation,
                 timedOut ? $"'{path}' could not be checked against the pattern {p} in time" : $"'{path}' does not match the pattern {p}", path));
+    }
+
+    private static bool IsOneOf(JsonElement v, IReadOnlyList<string> values)
+    {
+        foreach (var value in values)
+            if (v.ValueEquals(value)) return true;
+        return false;
     }
 
     /// <summary>A pattern that backtracks too long fails the value instead of throwing out of the whole batch.</summary>

@@ -96,6 +96,15 @@ public class PlanValidatorTests
     }
 
     [Fact]
+    public void Enum_value_written_with_json_escapes_is_the_value_it_spells()
+    {
+        // Compared without decoding: "gr\u0065en" is "green", and "gr\u0065n" is still not a colour.
+        OutcomeAssert.Accepted(Order("\"colour\":\"gr\\u0065en\""));
+        var v = Single(Order("\"colour\":\"gr\\u0065n\""), ViolationCodes.EnumViolation);
+        Assert.Contains("did you mean 'green'", v.Message);
+    }
+
+    [Fact]
     public void Pattern_violation_never_quotes_the_value()
     {
         const string secret = "ada@x.io"; // short enough to pass max_length, so the pattern is the only violation
