@@ -37,6 +37,33 @@ public sealed class BodyEncodingTests(AuroraServer fixture) : IClassFixture<Auro
     }
 
     [Fact]
+    public async Task A_chunked_body_with_no_content_length_larger_than_the_first_read_buffer_arrives_whole()
+    {
+        // No Content-Length: the collector starts with a 16 KB buffer and grows it while reading.
+        var events = Enumerable.Range(0, 150).Select(_ => Some.IntentDetected()).ToArray();
+        var body = Encoding.UTF8.GetBytes(Some.Batch(events));
+        Assert.True(body.Length > 32 * 1024);
+
+        var posted = await Server.SendAsync("/v1/batch", new StreamContent(new MemoryStream(body)), "application/json", Server.WriteKey,
+            r => r.Headers.TransferEncodingChunked = true);
+
+        posted.ShouldBeIngested(accepted: 150);
+        Assert.Equal(events.Select(e => e["messageId"]!.GetValue<string>()).Order(), (await Server.EventsOfAsync(posted.RequestId)).Select(e => e.EventId).Order());
+    }
+
+    [Fact]
+    public async Task A_gzip_body_that_inflates_past_the_first_read_buffer_arrives_whole()
+    {
+        var events = Enumerable.Range(0, 150).Select(_ => Some.IntentDetected()).ToArray();
+
+        var posted = await Server.SendAsync("/v1/batch", Gzip(Some.Batch(events)), "application/json", Server.WriteKey,
+            r => r.Content!.Headers.ContentEncoding.Add("gzip"));
+
+        posted.ShouldBeIngested(accepted: 150);
+        Assert.Equal(150, (await Server.EventsOfAsync(posted.RequestId)).Count);
+    }
+
+    [Fact]
     public async Task A_gzip_body_labelled_as_a_form_without_content_encoding_is_accepted()
     {
         var call = Some.WidgetOpen();
