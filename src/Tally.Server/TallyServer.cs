@@ -51,7 +51,7 @@ public static class TallyServer
         var metrics = new TallyMetrics();
         // The writers see the store through the suppression list, so rows of a deleted subject that were already past
         // the pipeline (spooled, or waiting for a commit) are dropped on their way in.
-        var guarded = new SuppressingEventStore(options.Store, suppressed, n => { for (var i = 0; i < n; i++) metrics.Dropped(DropReasons.Suppressed); });
+        var guarded = new SuppressingEventStore(options.Store, suppressed, n => metrics.Dropped(DropReasons.Suppressed, n));
         IBatchSink writer;
         SpoolWriter? spooled = null;
         var shipFailures = new long[1];
@@ -124,17 +124,16 @@ public static class TallyServer
         RetentionEndpoints.Map(app);
         app.MapGet("/healthz", () => Results.Json(new HealthBody("ok", options.Plan.Name, options.Plan.Version), TallyServerJson.Default.HealthBody));
         app.MapGet("/metrics", (TallyMetrics m) => Results.Text(m.Render(), "text/plain; version=0.0.4; charset=utf-8"));
-        if (storedKeys is not null)
-        {
-            app.Lifetime.ApplicationStarted.Register(storedKeys.Start);
-            app.Lifetime.ApplicationStopping.Register(() => storedKeys.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        }
-        if (suppressionRefresh is not null)
-        {
-            app.Lifetime.ApplicationStarted.Register(suppressionRefresh.Start);
-            app.Lifetime.ApplicationStopping.Register(() => suppressionRefresh.DisposeAsync().AsTask().GetAwaiter().GetResult());
-        }
+        if (storedKeys is not null) RunWhileServing(app, storedKeys.Start, storedKeys);
+        if (suppressionRefresh is not null) RunWhileServing(app, suppressionRefresh.Start, suppressionRefresh);
         app.Lifetime.ApplicationStopped.Register(() => writer.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
+    }
+
+    /// <summary>A background refresh that starts with the server and stops when it begins to stop.</summary>
+    private static void RunWhileServing(WebApplication app, Action start, IAsyncDisposable refresh)
+    {
+        app.Lifetime.ApplicationStarted.Register(start);
+        app.Lifetime.ApplicationStopping.Register(() => refresh.DisposeAsync().AsTask().GetAwaiter().GetResult());
     }
 }
