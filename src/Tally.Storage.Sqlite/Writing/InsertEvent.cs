@@ -7,10 +7,10 @@ using Tally.Core.Events;
 namespace Tally.Storage.Sqlite.Writing;
 
 /// <summary>
-/// Appends one raw event. The caller has checked its id against <see cref="Dedup.KnownEventIds"/>: the table has no
+/// Appends raw events, one or <see cref="RowsPerStatement"/> per statement. The caller has checked their ids against <see cref="Dedup.KnownEventIds"/>: the table has no
 /// unique key on the id, because a B-tree keyed by random ids costs a page write per event.
 /// <para>
-/// This is the one statement run per stored event, so it binds through SQLite's C API directly rather than through
+/// This is the one statement run for stored events, so it binds through SQLite's C API directly rather than through
 /// <see cref="SqliteCommand"/>, whose per-execution parameter handling cost about as much CPU as SQLite's own insert
 /// (measured: ~8–10 µs a row through SqliteCommand, ~5 µs bound directly, same file and load). It runs on the writer's
 /// connection, so it is part of whatever transaction that connection has open.
@@ -53,34 +53,28 @@ internal sealed class InsertEvent : IDisposable
     public void ExecuteMany(ReadOnlySpan<CollectedEvent> rows)
     {
         if (rows.Length != RowsPerStatement) throw new ArgumentException($"exactly {RowsPerStatement} rows", nameof(rows));
+        Append(_many, rows);
+    }
+
+    /// <summary>Appends one row.</summary>
+    public void Execute(CollectedEvent e) => Append(_handle, new ReadOnlySpan<CollectedEvent>(ref e));
+
+    /// <summary>Binds every row of <paramref name="rows"/> to a statement prepared for that many rows, and runs it.</summary>
+    private void Append(IntPtr statement, ReadOnlySpan<CollectedEvent> rows)
+    {
         _used = 0;
         var max = 0;
         foreach (var e in rows) max += MaxBytes(e);
         Ensure(max);
         try
         {
-            for (var r = 0; r < rows.Length; r++) Bind(_many, r * Columns, rows[r]);
-            Step(_many);
-        }
-        finally
-        {
-            NativeStatement.Reset(_many);
-        }
-    }
-
-    public void Execute(CollectedEvent e)
-    {
-        _used = 0;
-        Ensure(MaxBytes(e));
-        try
-        {
-            Bind(_handle, 0, e);
-            Step(_handle);
+            for (var r = 0; r < rows.Length; r++) Bind(statement, r * Columns, rows[r]);
+            Step(statement);
         }
         finally
         {
             // A statement left active would keep the transaction from committing or rolling back.
-            NativeStatement.Reset(_handle);
+            NativeStatement.Reset(statement);
         }
     }
 
