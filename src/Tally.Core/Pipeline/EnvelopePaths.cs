@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Tally.Core.Plans;
 
@@ -19,7 +17,7 @@ internal sealed class EnvelopePaths
     [ThreadStatic] private static JsonElement[]? _slots;
 
     private readonly List<string> _heads = [];
-    private readonly List<byte[]> _utf8Heads = [];
+    private readonly Utf8Names _lookup;
 
     public Path Event { get; }
     public Path Timestamp { get; }
@@ -55,6 +53,7 @@ internal sealed class EnvelopePaths
         Traits = Compile("traits");
         PreviousId = Compile("previousId");
         Context = Compile("context");
+        _lookup = new Utf8Names(_heads);
     }
 
     public static EnvelopePaths For(EnvelopeDefinition env) => Cache.GetValue(env, static e => new EnvelopePaths(e));
@@ -67,22 +66,11 @@ internal sealed class EnvelopePaths
     {
         var slots = _slots is { } s && s.Length >= _heads.Count ? s : _slots = new JsonElement[Math.Max(16, _heads.Count)];
         Array.Clear(slots);
+        var heads = _lookup;
         foreach (var field in payload.EnumerateObject())
         {
-            var raw = JsonMarshal.GetRawUtf8PropertyName(field);
-            if (raw.IndexOf((byte)'\\') >= 0)
-            {
-                // An escaped name: compare it decoded, the slow way, so "\u0065vent" is still "event".
-                for (var i = 0; i < _heads.Count; i++)
-                    if (field.NameEquals(_heads[i])) slots[i] = field.Value;
-                continue;
-            }
-            for (var i = 0; i < _utf8Heads.Count; i++)
-            {
-                var head = _utf8Heads[i];
-                // Duplicate names: the last one wins, as with TryGetProperty.
-                if (head.Length == raw.Length && raw.SequenceEqual(head)) slots[i] = field.Value;
-            }
+            // Duplicate names: the last one wins, as with TryGetProperty.
+            if (heads.IndexOf(field) is >= 0 and var i) slots[i] = field.Value;
         }
         return new Fields(slots);
     }
@@ -109,7 +97,6 @@ internal sealed class EnvelopePaths
         {
             head = _heads.Count;
             _heads.Add(parts[0]);
-            _utf8Heads.Add(Encoding.UTF8.GetBytes(parts[0]));
         }
         return new Path(head, parts[1..]);
     }

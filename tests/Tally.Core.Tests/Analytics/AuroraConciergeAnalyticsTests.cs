@@ -12,8 +12,6 @@ namespace Tally.Core.Tests.Analytics;
 public class AuroraConciergeAnalyticsTests
 {
     private static readonly TrackingPlan Plan = SeedPlans.Load("aurora-concierge.yaml");
-    // Monday 2 and Tuesday 3 March 2026.
-    private static readonly TimeRange TwoDays = TimeRange.Days(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 4));
 
     private static AnalyticsEvent E(string name, string session, int day, int minute, string json = "{}") =>
         Event(name, Utc(2026, 3, day, 10).AddMinutes(minute), session: session, json: json);

@@ -15,10 +15,6 @@ namespace Tally.Core.Tests.Analytics;
 public class AuterityAnalyticsTests
 {
     private static readonly TrackingPlan Plan = SeedPlans.Load("auterity.yaml");
-    private static readonly TimeRange TwoDays = TimeRange.Days(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 4));
-
-    /// <summary>Day n of the range (day 1 = Monday 2 March) at the given hour.</summary>
-    private static DateTimeOffset D(int n, int hour = 9) => Utc(2026, 3, 2, hour).AddDays(n - 1);
 
     /// <summary>An event of user u-1 in session s-1 with the BaseEvent fields every Auterity event requires, then the fields of <paramref name="props"/>.</summary>
     private static AnalyticsEvent E(string name, DateTimeOffset at, string props) =>
@@ -77,8 +73,6 @@ public class AuterityAnalyticsTests
 
     private static KpiResult Kpi(string name) => KpiEngine.Run(Events, IdentityGraph.Empty, Plan.Kpis.Single(k => k.Name == name), TwoDays);
 
-    private static (string, long?, long?)[] Groups(KpiResult r) => r.Groups.Select(g => (g.Key, g.Numerator, g.Denominator)).ToArray();
-
     [Fact]
     public void Authentication_success_rate_counts_only_successful_attempts_in_the_numerator()
     {
@@ -105,7 +99,7 @@ public class AuterityAnalyticsTests
         Assert.Equal((4L, 2L, 2.0), (r.Numerator, r.Denominator, r.Value));
         Assert.Equal([new KpiPoint("2026-03-02", 3), new KpiPoint("2026-03-03", 1)], r.Series);
         // anthropic 1 / 2 days = 0.5; openai 3 / 2 days = 1.5.
-        Assert.Equal([("model_provider=anthropic", 1L, 2L), ("model_provider=openai", 3L, 2L)], Groups(r));
+        Assert.Equal([("model_provider=anthropic", 1L, 2L), ("model_provider=openai", 3L, 2L)], GroupCounts(r));
         Assert.Equal([0.5, 1.5], r.Groups.Select(g => g.Value));
     }
 
@@ -118,7 +112,7 @@ public class AuterityAnalyticsTests
         // Day 1: 1 failure / 4 requests; day 2: 2 / 4.
         Assert.Equal([new KpiPoint("2026-03-02", 0.25), new KpiPoint("2026-03-03", 0.5)], r.Series);
         // /v1/integrations 2 / 4 = 0.5; /v1/workflows 1 / 4 = 0.25.
-        Assert.Equal([("endpoint=/v1/integrations", 2L, 4L), ("endpoint=/v1/workflows", 1L, 4L)], Groups(r));
+        Assert.Equal([("endpoint=/v1/integrations", 2L, 4L), ("endpoint=/v1/workflows", 1L, 4L)], GroupCounts(r));
         Assert.Equal([0.5, 0.25], r.Groups.Select(g => g.Value));
     }
 
@@ -129,7 +123,7 @@ public class AuterityAnalyticsTests
         var r = Kpi("integration_sync_failure_rate");
         Assert.Equal((2L, 4L, 0.5), (r.Numerator, r.Denominator, r.Value));
         // cdk_global 0 / 2 = 0; salesforce 1 / 2 = 0.5; twilio 1 / 0 (its start was on 1 March) = no value.
-        Assert.Equal([("provider=cdk_global", 0L, 2L), ("provider=salesforce", 1L, 2L), ("provider=twilio", 1L, 0L)], Groups(r));
+        Assert.Equal([("provider=cdk_global", 0L, 2L), ("provider=salesforce", 1L, 2L), ("provider=twilio", 1L, 0L)], GroupCounts(r));
         Assert.Equal([0.0, 0.5, null], r.Groups.Select(g => g.Value));
     }
 }

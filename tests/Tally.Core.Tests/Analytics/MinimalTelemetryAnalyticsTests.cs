@@ -12,7 +12,6 @@ namespace Tally.Core.Tests.Analytics;
 public class MinimalTelemetryAnalyticsTests
 {
     private static readonly TrackingPlan Plan = SeedPlans.Load("minimal-telemetry.yaml");
-    private static readonly TimeRange TwoDays = TimeRange.Days(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 4));
 
     private static AnalyticsEvent C(string name, int day, long count, string json) => Event(name, Utc(2026, 3, day), json: json, count: count);
 

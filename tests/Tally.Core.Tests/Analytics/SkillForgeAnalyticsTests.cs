@@ -16,9 +16,6 @@ public class SkillForgeAnalyticsTests
     private static readonly TrackingPlan Plan = SeedPlans.Load("skillforge.yaml");
     private static readonly TimeRange TwoWeeks = TimeRange.Days(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 16));
 
-    /// <summary>Day n of the range (day 1 = Monday 2 March) at the given hour.</summary>
-    private static DateTimeOffset D(int n, int hour = 9) => Utc(2026, 3, 2, hour).AddDays(n - 1);
-
     private static AnalyticsEvent U(string name, string user, DateTimeOffset at, string json = "{}") => Event(name, at, user: user, json: json);
     private static AnalyticsEvent A(string name, string anon, DateTimeOffset at, string json = "{}") => Event(name, at, anon: anon, json: json);
 

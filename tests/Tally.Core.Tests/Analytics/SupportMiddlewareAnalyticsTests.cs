@@ -15,10 +15,6 @@ namespace Tally.Core.Tests.Analytics;
 public class SupportMiddlewareAnalyticsTests
 {
     private static readonly TrackingPlan Plan = SeedPlans.Load("support-middleware.yaml");
-    private static readonly TimeRange TwoDays = TimeRange.Days(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 4));
-
-    /// <summary>Day n of the range (day 1 = Monday 2 March) at the given hour.</summary>
-    private static DateTimeOffset D(int n, int hour = 9) => Utc(2026, 3, 2, hour).AddDays(n - 1);
 
     /// <summary>A middleware event of one ticket (its session), with its ticket and trace ids, then the fields of <paramref name="props"/>.</summary>
     private static AnalyticsEvent T(string name, string ticket, DateTimeOffset at, string props) =>
@@ -76,8 +72,6 @@ public class SupportMiddlewareAnalyticsTests
 
     private static KpiResult Kpi(string name) => KpiEngine.Run(Events, IdentityGraph.Empty, Plan.Kpis.Single(k => k.Name == name), TwoDays);
 
-    private static (string, long?, long?)[] Groups(KpiResult r) => r.Groups.Select(g => (g.Key, g.Numerator, g.Denominator)).ToArray();
-
     [Fact]
     public void Routing_volume_counts_every_decision_per_channel_and_department()
     {
@@ -92,7 +86,7 @@ public class SupportMiddlewareAnalyticsTests
             ("channel=chat, decision.department=shipping", 2L, 2L),
             ("channel=email, decision.department=billing", 2L, 2L),
             ("channel=email, decision.department=returns", 1L, 2L),
-        ], Groups(r));
+        ], GroupCounts(r));
         Assert.Equal([1.0, 1.0, 1.0, 0.5], r.Groups.Select(g => g.Value)); // 2/2, 2/2, 2/2, 1/2
     }
 
@@ -104,7 +98,7 @@ public class SupportMiddlewareAnalyticsTests
         Assert.Equal((3L, 8L, 0.375), (r.Numerator, r.Denominator, r.Value));
         Assert.Equal([new KpiPoint("2026-03-02", 0.25), new KpiPoint("2026-03-03", 0.5)], r.Series); // 1/4, 2/4
         // aftership 2 / 4 = 0.5; shopify 1 / 4 = 0.25.
-        Assert.Equal([("vendor.name=aftership", 2L, 4L), ("vendor.name=shopify", 1L, 4L)], Groups(r));
+        Assert.Equal([("vendor.name=aftership", 2L, 4L), ("vendor.name=shopify", 1L, 4L)], GroupCounts(r));
         Assert.Equal([0.5, 0.25], r.Groups.Select(g => g.Value));
     }
 
@@ -149,7 +143,7 @@ public class SupportMiddlewareAnalyticsTests
             ("decision.template_id=(none)", 1L, 2L),
             ("decision.template_id=tpl_refund", 4L, 2L),
             ("decision.template_id=tpl_tracking", 2L, 2L),
-        ], Groups(r));
+        ], GroupCounts(r));
         Assert.Equal([0.5, 2.0, 1.0], r.Groups.Select(g => g.Value)); // 1/2, 4/2, 2/2
     }
 
@@ -161,7 +155,7 @@ public class SupportMiddlewareAnalyticsTests
         Assert.Equal((4L, 2L, 2.0), (r.Numerator, r.Denominator, r.Value));
         Assert.Equal([new KpiPoint("2026-03-02", 2), new KpiPoint("2026-03-03", 2)], r.Series);
         // macro 1 / 2 = 0.5; tag 3 / 2 = 1.5.
-        Assert.Equal([("override_kind=macro", 1L, 2L), ("override_kind=tag", 3L, 2L)], Groups(r));
+        Assert.Equal([("override_kind=macro", 1L, 2L), ("override_kind=tag", 3L, 2L)], GroupCounts(r));
         Assert.Equal([0.5, 1.5], r.Groups.Select(g => g.Value));
     }
 
