@@ -1,9 +1,9 @@
 namespace Tally.Storage.Sqlite.Dedup;
 
 /// <summary>
-/// A grow-only open-addressing set of non-zero 128-bit fingerprints: 16 bytes a slot and at most 3/4 full, so about
-/// 21–43 bytes an id (a HashSet&lt;UInt128&gt; takes ~36 plus an object header per resize). No removal: the writer
-/// adds a batch's fingerprints only after its commit, so a rolled-back batch never needs taking out.
+/// An open-addressing set (linear probing) of non-zero 128-bit fingerprints: 16 bytes a slot and at most 3/4 full, so
+/// about 21–43 bytes an id (a HashSet&lt;UInt128&gt; takes ~36 plus an object header per resize). The writer adds a
+/// batch's fingerprints as it inserts the rows, one probe each, and removes them again if the batch rolls back.
 /// </summary>
 internal sealed class FingerprintSet
 {
@@ -60,6 +60,50 @@ internal sealed class FingerprintSet
         }
 
         Count++;
+        return true;
+    }
+
+    /// <summary>
+    /// Takes a fingerprint out (a rolled-back batch's). Linear probing has no tombstones here: the entries after the
+    /// hole, up to the next empty slot, are shifted back when their home slot allows it, so every remaining member
+    /// stays reachable from its home slot without an empty slot in between.
+    /// </summary>
+    public bool Remove(UInt128 fingerprint)
+    {
+        var hole = Start(fingerprint, _mask);
+        while (_slots[hole] != fingerprint)
+        {
+            if (_slots[hole] == UInt128.Zero)
+            {
+                return false;
+            }
+
+            hole = (hole + 1) & _mask;
+        }
+
+        var i = hole;
+        while (true)
+        {
+            i = (i + 1) & _mask;
+            var slot = _slots[i];
+            if (slot == UInt128.Zero)
+            {
+                break;
+            }
+
+            // The entry at i may move into the hole only if its home slot is not within (hole, i], cyclically:
+            // otherwise a lookup starting at its home would stop at the hole's empty slot before reaching it.
+            var home = Start(slot, _mask);
+            var homeAfterHole = ((home - hole) & _mask) != 0 && ((home - hole) & _mask) <= ((i - hole) & _mask);
+            if (!homeAfterHole)
+            {
+                _slots[hole] = slot;
+                hole = i;
+            }
+        }
+
+        _slots[hole] = UInt128.Zero;
+        Count--;
         return true;
     }
 

@@ -94,77 +94,91 @@ internal sealed class StoreWriter : IDisposable
 
         var quarantinedStored = 0;
         var rollups = new RollupAccumulator();
-        // This batch's ids join the known set only after the commit: a rolled-back batch leaves it as it was.
-        var written = new HashSet<UInt128>(events.Count);
+        // This batch's ids join the known set as they are written, and leave it again if the batch rolls back.
+        var written = new List<UInt128>(events.Count);
         var rows = new CollectedEvent[InsertEvent.RowsPerStatement];
         var pendingRows = 0;
         Action commitKnown;
+        var committed = false;
         using (var tx = Begin())
         {
-            // Under the write lock: nobody else can append between this catch-up and the commit.
-            _known.CatchUp(tx.Inner);
-            for (var i = 0; i < events.Count; i++)
+            try
             {
-                if (i % CancellationCheckEvery == 0)
+                // Under the write lock: nobody else can append between this catch-up and the commit.
+                _known.CatchUp(tx.Inner);
+                for (var i = 0; i < events.Count; i++)
                 {
-                    ct.ThrowIfCancellationRequested();
-                }
-
-                var e = events[i];
-                var fingerprint = EventIdHash.Of(e.EventId);
-                if (_known.Contains(fingerprint) || !written.Add(fingerprint))
-                {
-                    outcomes[i] = WriteOutcome.Duplicate;
-                    continue;
-                }
-
-                if (e.AggregateOnly)
-                {
-                    _insertSeenId.Execute(e);
-                }
-                else
-                {
-                    rows[pendingRows++] = e;
-                    if (pendingRows == rows.Length)
+                    if (i % CancellationCheckEvery == 0)
                     {
-                        _insertEvent.ExecuteMany(rows);
-                        pendingRows = 0;
+                        ct.ThrowIfCancellationRequested();
+                    }
+
+                    var e = events[i];
+                    var fingerprint = EventIdHash.Of(e.EventId);
+                    if (!_known.TryAdd(fingerprint))
+                    {
+                        outcomes[i] = WriteOutcome.Duplicate;
+                        continue;
+                    }
+
+                    written.Add(fingerprint);
+
+                    if (e.AggregateOnly)
+                    {
+                        _insertSeenId.Execute(e);
+                    }
+                    else
+                    {
+                        rows[pendingRows++] = e;
+                        if (pendingRows == rows.Length)
+                        {
+                            _insertEvent.ExecuteMany(rows);
+                            pendingRows = 0;
+                        }
+                    }
+
+                    outcomes[i] = e.AggregateOnly ? WriteOutcome.Counted : WriteOutcome.Stored;
+                    rollups.Add(e);
+                }
+
+                // Rows that did not fill a multi-row statement; appended in batch order like the rest.
+                for (var r = 0; r < pendingRows; r++)
+                {
+                    _insertEvent.Execute(rows[r]);
+                }
+
+                foreach (var (key, count) in rollups.Rows)
+                {
+                    _upsertRollup.Execute(key, count);
+                }
+
+                foreach (var q in batch.Quarantined)
+                {
+                    if (_insertQuarantined.Execute(q))
+                    {
+                        quarantinedStored++;
                     }
                 }
 
-                outcomes[i] = e.AggregateOnly ? WriteOutcome.Counted : WriteOutcome.Stored;
-                rollups.Add(e);
-            }
-
-            // Rows that did not fill a multi-row statement; appended in batch order like the rest.
-            for (var r = 0; r < pendingRows; r++)
-            {
-                _insertEvent.Execute(rows[r]);
-            }
-
-            foreach (var (key, count) in rollups.Rows)
-            {
-                _upsertRollup.Execute(key, count);
-            }
-
-            foreach (var q in batch.Quarantined)
-            {
-                if (_insertQuarantined.Execute(q))
+                foreach (var link in batch.Links)
                 {
-                    quarantinedStored++;
+                    _upsertLink.Execute(link);
+                }
+
+                commitKnown = _known.PrepareCommit(tx.Inner);
+
+                // Last chance to abandon: after the commit the batch is durable and its outcomes must be reported.
+                ct.ThrowIfCancellationRequested();
+                tx.Commit();
+                committed = true;
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    _known.Forget(written);
                 }
             }
-
-            foreach (var link in batch.Links)
-            {
-                _upsertLink.Execute(link);
-            }
-
-            commitKnown = _known.PrepareCommit(tx.Inner, written);
-
-            // Last chance to abandon: after the commit the batch is durable and its outcomes must be reported.
-            ct.ThrowIfCancellationRequested();
-            tx.Commit();
         }
 
         commitKnown();
