@@ -2,12 +2,21 @@ using Tally.Core.Events;
 
 namespace Tally.Core.Storage;
 
-/// <summary>Everything one commit writes: accepted events, quarantined events and identity links.</summary>
+/// <summary>
+/// Everything one commit writes: accepted events, quarantined events and identity links. <paramref name="Fingerprints"/>,
+/// when given, holds <see cref="EventIdFingerprint.Of"/> of each event's id, in the order of <paramref name="Events"/>:
+/// work the caller did on its own thread so that a store's writer, which every commit waits for, need not.
+/// </summary>
 public sealed record WriteBatch(
     IReadOnlyList<CollectedEvent> Events,
     IReadOnlyList<QuarantinedEvent> Quarantined,
-    IReadOnlyList<IdentityLink> Links)
+    IReadOnlyList<IdentityLink> Links,
+    IReadOnlyList<UInt128>? Fingerprints = null)
 {
+    /// <summary>The fingerprint of event <paramref name="i"/>: the one given, or computed now.</summary>
+    public UInt128 FingerprintOf(int i) =>
+        Fingerprints is { } given && given.Count == Events.Count ? given[i] : EventIdFingerprint.Of(Events[i].EventId);
+
     public static WriteBatch Of(params CollectedEvent[] events) => new(events, [], []);
 }
 

@@ -19,6 +19,8 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
     public async Task<IngestResult> IngestAsync(PayloadSplitter.Split split, IngestContext ctx, CancellationToken ct)
     {
         var accepted = new List<CollectedEvent>(split.Items.Count);
+        // Hashed here, on the request's thread, rather than by the store's one writer that every commit waits for.
+        var fingerprints = new List<UInt128>(split.Items.Count);
         var quarantined = new List<QuarantinedEvent>();
         var links = new List<IdentityLink>();
         var optOuts = new List<(string Actor, bool OptedOut, DateTimeOffset At)>();
@@ -51,6 +53,7 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
             {
                 case PipelineOutcome.Accepted a:
                     accepted.Add(a.Event);
+                    fingerprints.Add(EventIdFingerprint.Of(a.Event.EventId));
                     links.AddRange(a.Links);
                     foreach (var f in a.DroppedFields)
                     {
@@ -80,7 +83,7 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
         if (personalContext > 0) metrics.DroppedField("personal_context", personalContext);
         if (otherFields > 0) metrics.DroppedField("undeclared_or_policy", otherFields);
         if (optOuts.Count > 0) await writer.RecordOptOutsAsync(optOuts.Select(o => new OptOutChange(o.Actor, o.OptedOut, o.At)).ToList(), ct).ConfigureAwait(false);
-        var result = await writer.WriteAsync(new WriteBatch(accepted, quarantined, links)).ConfigureAwait(false);
+        var result = await writer.WriteAsync(new WriteBatch(accepted, quarantined, links, fingerprints)).ConfigureAwait(false);
         int stored = 0, duplicates = 0;
         var ingested = new Dictionary<(string Environment, string Event), long>();
         for (var i = 0; i < accepted.Count; i++)

@@ -72,7 +72,8 @@ public sealed class GroupCommitWriter : IBatchSink
                     : new WriteBatch(
                         group.SelectMany(g => g.Batch.Events).ToList(),
                         group.SelectMany(g => g.Batch.Quarantined).ToList(),
-                        group.SelectMany(g => g.Batch.Links).ToList());
+                        group.SelectMany(g => g.Batch.Links).ToList(),
+                        group.TrueForAll(g => g.Batch.Fingerprints is not null) ? group.SelectMany(g => g.Batch.Fingerprints!).ToList() : null);
                 var result = await _store.WriteAsync(merged).ConfigureAwait(false);
                 var offset = 0;
                 foreach (var g in group)

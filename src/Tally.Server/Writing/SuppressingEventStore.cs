@@ -30,6 +30,7 @@ public sealed class SuppressingEventStore(IEventStore inner, SuppressionList sup
         {
             if (suppressed.Count == 0) return await inner.WriteAsync(batch, ct).ConfigureAwait(false);
             var keep = new List<CollectedEvent>(batch.Events.Count);
+            var keepFingerprints = batch.Fingerprints is null ? null : new List<UInt128>(batch.Events.Count);
             var kept = new bool[batch.Events.Count];
             for (var i = 0; i < batch.Events.Count; i++)
             {
@@ -37,6 +38,7 @@ public sealed class SuppressingEventStore(IEventStore inner, SuppressionList sup
                 if (suppressed.AnySuppressed(e.AnonymousId, e.UserId, e.SessionId, e.PreviousId)) continue;
                 kept[i] = true;
                 keep.Add(e);
+                keepFingerprints?.Add(batch.FingerprintOf(i));
             }
 
             var quarantined = batch.Quarantined.Where(q => !QuarantineCarriesSuppressed(q)).ToList();
@@ -44,7 +46,7 @@ public sealed class SuppressingEventStore(IEventStore inner, SuppressionList sup
             var dropped = batch.Events.Count - keep.Count + batch.Quarantined.Count - quarantined.Count;
             if (dropped == 0 && links.Count == batch.Links.Count) return await inner.WriteAsync(batch, ct).ConfigureAwait(false);
 
-            var result = await inner.WriteAsync(new WriteBatch(keep, quarantined, links), ct).ConfigureAwait(false);
+            var result = await inner.WriteAsync(new WriteBatch(keep, quarantined, links, keepFingerprints), ct).ConfigureAwait(false);
             var outcomes = new WriteOutcome[batch.Events.Count];
             for (int i = 0, j = 0; i < outcomes.Length; i++) outcomes[i] = kept[i] ? result.Events[j++] : WriteOutcome.Duplicate;
             if (dropped > 0) onSuppressed?.Invoke(dropped);

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Tally.Core.Storage;
 
 namespace Tally.Storage.Sqlite.Dedup;
 
@@ -119,7 +120,7 @@ internal sealed class KnownEventIds : IDisposable
             while (reader.Read())
             {
                 last = reader.GetInt64(0);
-                _set.Add(EventIdHash.Of(reader.GetString(1)));
+                _set.Add(EventIdFingerprint.Of(reader.GetString(1)));
             }
         }
 

@@ -114,7 +114,7 @@ internal sealed class StoreWriter : IDisposable
                     }
 
                     var e = events[i];
-                    var fingerprint = EventIdHash.Of(e.EventId);
+                    var fingerprint = batch.FingerprintOf(i);
                     if (!_known.TryAdd(fingerprint))
                     {
                         outcomes[i] = WriteOutcome.Duplicate;

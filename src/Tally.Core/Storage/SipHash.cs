@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Tally.Storage.Sqlite.Dedup;
+namespace Tally.Core.Storage;
 
 /// <summary>
 /// SipHash-2-4 (Aumasson and Bernstein), a keyed hash built so that without the key nobody can make two inputs
@@ -9,7 +9,7 @@ namespace Tally.Storage.Sqlite.Dedup;
 /// internal and 32-bit). Its 128-bit output mode gives the deduplication fingerprints; the 64-bit mode exists so
 /// the published test vectors check this code.
 /// </summary>
-internal static class SipHash
+public static class SipHash
 {
     public static UInt128 Hash128(ReadOnlySpan<byte> data, ulong k0, ulong k1)
     {
