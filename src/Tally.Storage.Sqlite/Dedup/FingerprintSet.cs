@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Tally.Storage.Sqlite.Dedup;
 
 /// <summary>
@@ -42,6 +45,20 @@ internal sealed class FingerprintSet
             }
 
             i = (i + 1) & _mask;
+        }
+    }
+
+    /// <summary>
+    /// Starts loading the fingerprint's home slot into the CPU's cache, so that its probe a few events later does not
+    /// wait for memory: the table is far larger than the caches (and their address translations), and a probe that
+    /// missed cost ~3.5% of the collector's CPU, all on the one writer thread. Only a hint: a prefetch never faults,
+    /// so it does not matter if the table is replaced (grown) before the probe.
+    /// </summary>
+    public unsafe void Prefetch(UInt128 fingerprint)
+    {
+        if (Sse.IsSupported)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[Start(fingerprint, _mask)]));
         }
     }
 

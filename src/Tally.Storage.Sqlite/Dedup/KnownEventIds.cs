@@ -65,6 +65,9 @@ internal sealed class KnownEventIds : IDisposable
     /// </summary>
     public bool TryAdd(UInt128 fingerprint) => _set.Add(fingerprint);
 
+    /// <summary>See <see cref="FingerprintSet.Prefetch"/>.</summary>
+    public void Prefetch(UInt128 fingerprint) => _set.Prefetch(fingerprint);
+
     /// <summary>Takes a rolled-back batch's ids out again, so a retry of the batch is not mistaken for a duplicate.</summary>
     public void Forget(IEnumerable<UInt128> fingerprints)
     {

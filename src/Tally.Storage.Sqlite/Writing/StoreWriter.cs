@@ -13,6 +13,9 @@ namespace Tally.Storage.Sqlite.Writing;
 internal sealed class StoreWriter : IDisposable
 {
     private const int CancellationCheckEvery = 512;
+    // Fingerprints whose set slots are fetched ahead of their probes, in one go: enough misses in flight to hide memory
+    // latency, few enough that the lines are still cached when the probes come.
+    private const int PrefetchAhead = 16;
 
     private readonly SqliteConnection _connection;
     private readonly InsertEvent _insertEvent;
@@ -111,6 +114,14 @@ internal sealed class StoreWriter : IDisposable
                     if (i % CancellationCheckEvery == 0)
                     {
                         ct.ThrowIfCancellationRequested();
+                    }
+
+                    if (i % PrefetchAhead == 0 && batch.Fingerprints is { } given && given.Count == events.Count)
+                    {
+                        for (var k = i; k < Math.Min(i + PrefetchAhead, events.Count); k++)
+                        {
+                            _known.Prefetch(given[k]);
+                        }
                     }
 
                     var e = events[i];
