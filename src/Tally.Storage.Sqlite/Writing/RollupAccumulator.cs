@@ -1,5 +1,5 @@
+using Tally.Core.Analytics;
 using Tally.Core.Events;
-using Tally.Core.Storage;
 
 namespace Tally.Storage.Sqlite.Writing;
 
@@ -20,10 +20,13 @@ internal sealed class RollupAccumulator
 
     public void Add(CollectedEvent e)
     {
-        var row = RollupRow.Of(e);
+        // The fields of RollupRow.Of, without a row object per event: this runs on the store's one writer thread.
+        var day = DateOnly.FromDateTime(e.Timestamp.UtcDateTime);
+        var source = e.Source ?? "";
+        var dimensions = e.AggregateOnly ? RollupDimensions.Of(e.PropertiesJson) : RollupDimensions.None;
         if (_index is not null)
         {
-            var key = new RollupKey(row.Day, row.Name, row.Environment, row.Source, row.Dimensions);
+            var key = new RollupKey(day, e.Name, e.Environment, source, dimensions);
             if (_index.TryGetValue(key, out var at))
             {
                 _counts[at] += e.Count;
@@ -38,18 +41,16 @@ internal sealed class RollupAccumulator
 
         for (var i = 0; i < _keys.Count; i++)
         {
+            // Names and environments are usually the plan's own string instances, so most checks end at the reference.
             var k = _keys[i];
-            if (k.Day == row.Day && string.Equals(k.Name, row.Name, StringComparison.Ordinal)
-                && string.Equals(k.Environment, row.Environment, StringComparison.Ordinal)
-                && string.Equals(k.Source, row.Source, StringComparison.Ordinal)
-                && string.Equals(k.Dimensions, row.Dimensions, StringComparison.Ordinal))
+            if (k.Day == day && k.Name == e.Name && k.Environment == e.Environment && k.Source == source && k.Dimensions == dimensions)
             {
                 _counts[i] += e.Count;
                 return;
             }
         }
 
-        _keys.Add(new RollupKey(row.Day, row.Name, row.Environment, row.Source, row.Dimensions));
+        _keys.Add(new RollupKey(day, e.Name, e.Environment, source, dimensions));
         _counts.Add(e.Count);
         if (_keys.Count > LinearLimit)
         {
