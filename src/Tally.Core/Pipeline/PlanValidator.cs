@@ -28,14 +28,13 @@ public sealed class PlanValidator(TrackingPlan plan)
         }
         foreach (var (name, value) in e.Properties)
         {
-            if (!def.Declares(name))
+            if (!_properties.TryDeclared(def, name, out var pd))
             {
                 undeclared.Add(name);
                 continue;
             }
             if (e.AlreadyTransformed?.Contains(name) == true) continue;
             if (value.ValueKind == JsonValueKind.Null) continue;
-            var pd = _properties.Resolve(def, name);
             if (pd is null) continue; // the linter reports declared-but-undefined; accept rather than lose data
             CheckValue(pd, value, name, violations, undeclared);
         }

@@ -43,7 +43,7 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
                 var done = alreadyTransformed?.Contains(name) == true;
                 // A value that failed validation is of unknown nature (an email typed into an order id field):
                 // in quarantine it is hashed like undeclared data, whatever its declared policy says.
-                var pd = def is not null && def.Declares(name) && suspect?.Contains(name) != true ? _properties.Resolve(def, name) : null;
+                var pd = def is not null && suspect?.Contains(name) != true && _properties.TryDeclared(def, name, out var declared) ? declared : null;
                 if (pd is null) WriteUndeclared(w, name, value, keepUndeclared, report, name, done);
                 else WriteDeclared(w, pd, name, value, environment, keepUndeclared, report, name, done);
             }
