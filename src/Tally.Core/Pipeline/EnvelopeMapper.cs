@@ -26,7 +26,7 @@ public static class EnvelopeMapper
         m.AnonymousId = fields.Text(paths.AnonymousId);
         m.UserId = fields.Text(paths.UserId);
         m.Environment = Known(paths.Environment);
-        m.Source = fields.Text(paths.Source);
+        m.Source = fields.Get(paths.Source) is { } src ? KnownNames.Recurring(src) : null;
         if (fields.Get(paths.Count) is { ValueKind: JsonValueKind.Number } c && c.TryGetInt64(out var n) && n > 0) m.Count = n;
 
         var bagPath = paths.Properties;
@@ -58,7 +58,9 @@ public static class EnvelopeMapper
                 foreach (var f in ctx.EnumerateObject())
                     if (PersonalContextField(f) is { } dropped)
                         m.DroppedContext.Add(dropped);
-                m.Source ??= Find(ctx, "library") is { ValueKind: JsonValueKind.Object } lib ? Text(lib, "name") : null;
+                if (m.Source is null && ctx.TryGetProperty("library"u8, out var lib) && lib.ValueKind == JsonValueKind.Object
+                    && lib.TryGetProperty("name"u8, out var libraryName))
+                    m.Source = KnownNames.Recurring(libraryName);
             }
         }
         else
@@ -69,6 +71,7 @@ public static class EnvelopeMapper
         var evt = m.Name is null ? null : plan.FindEvent(m.Name);
         if (bagPath is null)
         {
+            m.SizeProperties(payload.GetPropertyCount());
             foreach (var f in payload.EnumerateObject())
             {
                 var name = names.NameOf(f);
@@ -78,6 +81,7 @@ public static class EnvelopeMapper
         }
         else if (fields.Get(bagPath) is { ValueKind: JsonValueKind.Object } bag)
         {
+            m.SizeProperties(bag.GetPropertyCount() + env.Extra.Count);
             foreach (var f in bag.EnumerateObject()) m.Properties[names.NameOf(f)] = f.Value;
         }
         foreach (var extra in env.Extra)
@@ -127,8 +131,6 @@ public static class EnvelopeMapper
         }
         return cur;
     }
-
-    private static string? Text(JsonElement root, string path) => Find(root, path) is { } v ? Scalar(v) : null;
 
     /// <summary>Strings as they are, numbers as written (Segment allows numeric user ids); anything else is not an id.</summary>
     public static string? Scalar(JsonElement v) => v.ValueKind switch

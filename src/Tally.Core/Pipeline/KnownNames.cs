@@ -46,4 +46,32 @@ internal sealed class KnownNames
 
         return EnvelopeMapper.Scalar(value);
     }
+
+    /// <summary>
+    /// As <see cref="EnvelopeMapper.Scalar"/>, for values that take few distinct strings the plan does not name (a
+    /// source, a library's name): the last few decoded on this thread are reused when the bytes match, instead of a new
+    /// string per event.
+    /// </summary>
+    public static string? Recurring(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String) return EnvelopeMapper.Scalar(value);
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.Length <= 2 || raw.Length > MaxRecurringBytes + 2 || raw.IndexOf((byte)'\\') >= 0) return EnvelopeMapper.Scalar(value);
+        var inner = raw[1..^1];
+        var recent = t_recent ??= new (byte[] Utf8, string Text)[RecentSlots];
+        foreach (var (utf8, text) in recent)
+        {
+            if (utf8 is not null && inner.SequenceEqual(utf8)) return text;
+        }
+
+        var decoded = value.GetString()!;
+        recent[t_nextSlot] = (inner.ToArray(), decoded);
+        t_nextSlot = (t_nextSlot + 1) % RecentSlots;
+        return decoded;
+    }
+
+    private const int RecentSlots = 4;
+    private const int MaxRecurringBytes = 64;
+    [ThreadStatic] private static (byte[] Utf8, string Text)[]? t_recent;
+    [ThreadStatic] private static int t_nextSlot;
 }

@@ -20,7 +20,8 @@ public sealed class MappedEvent
     public string? Source { get; set; }
     public string? PreviousId { get; set; }
     public long Count { get; set; } = 1;
-    public Dictionary<string, JsonElement> Properties { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, JsonElement> Properties => _properties ??= new(StringComparer.Ordinal);
+    private Dictionary<string, JsonElement>? _properties;
     /// <summary>Names of personal context fields the payload carried (Segment <c>context.ip</c>, <c>userAgent</c>, <c>traits</c>); never kept.</summary>
     public List<string> DroppedContext { get; } = [];
     /// <summary>Properties whose values are already privacy-transformed (a quarantined event being replayed).</summary>
@@ -28,7 +29,19 @@ public sealed class MappedEvent
     /// <summary>Of those, the ones hashed only because no plan declared them when the event was quarantined.</summary>
     public HashSet<string>? Unvetted { get; set; }
     /// <summary>Problems the transport found before the plan was consulted (e.g. bytes that were not UTF-8).</summary>
-    public List<Tally.Core.Events.Violation> IngestViolations { get; } = [];
+    public List<Tally.Core.Events.Violation> IngestViolations => _ingestViolations ??= [];
+    /// <summary>Whether <see cref="IngestViolations"/> holds any, without creating the list (almost never).</summary>
+    public bool HasIngestViolations => _ingestViolations is { Count: > 0 };
+    private List<Tally.Core.Events.Violation>? _ingestViolations;
+
+    /// <summary>
+    /// Makes <see cref="Properties"/> an empty dictionary sized for <paramref name="count"/> properties: the mapper knows
+    /// the count from the payload, and growing from the default size allocated the entries twice for most events.
+    /// </summary>
+    internal void SizeProperties(int count)
+    {
+        if (_properties is null or { Count: 0 }) _properties = new Dictionary<string, JsonElement>(count, StringComparer.Ordinal);
+    }
     /// <summary>Size of the payload as received, in bytes.</summary>
     public int RawBytes { get; set; }
 }

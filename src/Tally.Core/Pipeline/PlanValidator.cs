@@ -21,8 +21,11 @@ public sealed class PlanValidator(TrackingPlan plan)
 
     public void Validate(MappedEvent e, EventDefinition def, List<Violation> violations, List<string> undeclared)
     {
-        foreach (var name in def.Required)
+        // By index: a foreach over the IReadOnlyList boxed its enumerator for every event.
+        var required = def.Required;
+        for (var r = 0; r < required.Count; r++)
         {
+            var name = required[r];
             if (!e.Properties.TryGetValue(name, out var v) || v.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
                 violations.Add(new Violation(ViolationCodes.MissingProperty, $"required property '{name}' is missing", name));
         }

@@ -20,11 +20,18 @@ public sealed class PrivacyTransformer(TrackingPlan plan, PropertyHasher hasher)
     /// <summary>What a transform did, for metrics and for replaying quarantined events without hashing twice.</summary>
     public sealed class Report
     {
-        public List<string> Dropped { get; } = [];
-        public List<string> Transformed { get; } = [];
+        // Created on first use: most events drop or transform nothing.
+        private List<string>? _dropped;
+        private List<string>? _transformed;
+
+        public List<string> Dropped => _dropped ??= [];
+        public List<string> Transformed => _transformed ??= [];
+        /// <summary>What was dropped, without creating a list when nothing was.</summary>
+        public IReadOnlyList<string> DroppedOrNone => _dropped ?? (IReadOnlyList<string>)[];
     }
 
-    public string Transform(IReadOnlyDictionary<string, JsonElement> properties, EventDefinition? def, string environment,
+    /// <remarks>A <see cref="Dictionary{TKey, TValue}"/>, not an interface: its enumerator is then a struct, not boxed per event.</remarks>
+    public string Transform(Dictionary<string, JsonElement> properties, EventDefinition? def, string environment,
         bool forQuarantine, Report report, ISet<string>? alreadyTransformed = null, ISet<string>? suspect = null)
     {
         var keepUndeclared = forQuarantine || plan.Privacy.Undeclared != UndeclaredPolicy.Drop;

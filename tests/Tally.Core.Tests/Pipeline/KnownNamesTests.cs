@@ -40,4 +40,24 @@ public class KnownNamesTests
         Assert.Equal(plain.Properties.Keys.Order(), escaped.Properties.Keys.Order());
         Assert.Equal("red", escaped.Properties["colour"].GetString());
     }
+
+    [Fact]
+    public void A_recurring_source_is_decoded_once_and_reads_as_written()
+    {
+        string? Source(string library) => EnvelopeMapper.Map(Some.Json(
+            """{"type":"track","event":"order_completed","messageId":"m-1","context":{"library":{"name":"""
+            + library + """}},"properties":{"sessionId":"s-1"}}"""), TestPlans.Shop).Source;
+
+        var first = Source("\"analytics-node\"");
+        Assert.Equal("analytics-node", first);
+        Assert.Same(first, Source("\"analytics-node\""));
+        // More distinct values than the per-thread cache holds: each still reads as written.
+        foreach (var name in Enumerable.Range(0, 9).Select(i => $"lib-{i}"))
+            Assert.Equal(name, Source($"\"{name}\""));
+        Assert.Equal("analytics-node", Source("\"analytics-node\""));
+        Assert.Equal("analytics-node", Source("\"\\u0061nalytics-node\""));
+        Assert.Equal("42", Source("42"));
+        Assert.Null(Source("\"\""));
+        Assert.Null(Source("null"));
+    }
 }
