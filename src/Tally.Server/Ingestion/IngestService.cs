@@ -85,7 +85,9 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
         if (optOuts.Count > 0) await writer.RecordOptOutsAsync(optOuts.Select(o => new OptOutChange(o.Actor, o.OptedOut, o.At)).ToList(), ct).ConfigureAwait(false);
         var result = await writer.WriteAsync(new WriteBatch(accepted, quarantined, links, fingerprints)).ConfigureAwait(false);
         int stored = 0, duplicates = 0;
-        var ingested = new Dictionary<(string Environment, string Event), long>();
+        // Counted per (environment, event) in a short list: a request holds a few names, usually the plan's own
+        // instances, so the comparisons end at the reference; a tuple-keyed dictionary hashed both strings twice per event.
+        var ingested = new List<(string Environment, string Event, long Count)>();
         for (var i = 0; i < accepted.Count; i++)
         {
             if (result.Events[i] == WriteOutcome.Duplicate)
@@ -94,10 +96,13 @@ public sealed class IngestService(EventPipeline pipeline, IBatchSink writer, Tal
                 continue;
             }
             stored++;
-            var key = (accepted[i].Environment, accepted[i].Name);
-            ingested[key] = ingested.GetValueOrDefault(key) + 1;
+            var (environment, name) = (accepted[i].Environment, accepted[i].Name);
+            var at = ingested.Count - 1;
+            while (at >= 0 && !(ingested[at].Event == name && ingested[at].Environment == environment)) at--;
+            if (at < 0) ingested.Add((environment, name, 1));
+            else ingested[at] = ingested[at] with { Count = ingested[at].Count + 1 };
         }
-        foreach (var ((environment, name), n) in ingested) metrics.Ingested(environment, name, n);
+        foreach (var (environment, name, n) in ingested) metrics.Ingested(environment, name, n);
         if (duplicates > 0) metrics.Dropped(DropReasons.Duplicate, duplicates);
         if (quarantined.Count > 0)
             log.LogInformation("Quarantined {Count} events from {Source}; reasons {Reasons}", quarantined.Count, ctx.Source,
