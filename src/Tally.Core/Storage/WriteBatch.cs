@@ -5,7 +5,8 @@ namespace Tally.Core.Storage;
 /// <summary>
 /// Everything one commit writes: accepted events, quarantined events and identity links. <paramref name="Fingerprints"/>,
 /// when given, holds <see cref="EventIdFingerprint.Of"/> of each event's id, in the order of <paramref name="Events"/>:
-/// work the caller did on its own thread so that a store's writer, which every commit waits for, need not.
+/// work the caller did on its own thread so that a store's writer, which every commit waits for, need not. They are
+/// keyed per process, so they are never persisted (the spool keeps batches without them).
 /// </summary>
 public sealed record WriteBatch(
     IReadOnlyList<CollectedEvent> Events,

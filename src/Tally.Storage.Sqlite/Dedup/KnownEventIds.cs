@@ -56,8 +56,6 @@ internal sealed class KnownEventIds : IDisposable
         return known;
     }
 
-    public bool Contains(UInt128 fingerprint) => _set.Contains(fingerprint);
-
     /// <summary>
     /// Adds the id of a row about to be written; false when it is known already (a duplicate). One probe of the set
     /// instead of a lookup before the insert and an add after the commit: the set is far larger than the CPU's caches,
