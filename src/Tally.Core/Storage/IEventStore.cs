@@ -58,7 +58,15 @@ public sealed record RollupQuery(string? Name = null, DateOnly? From = null, Dat
 public sealed record RollupRow(DateOnly Day, string Name, string Environment, string Source, long Count, string Dimensions = "")
 {
     /// <summary>The row an event adds its count to.</summary>
-    public static RollupRow Of(CollectedEvent e) => new(
-        DateOnly.FromDateTime(e.Timestamp.UtcDateTime), e.Name, e.Environment, e.Source ?? "", e.Count,
-        e.AggregateOnly ? Tally.Core.Analytics.RollupDimensions.Of(e.PropertiesJson) : Tally.Core.Analytics.RollupDimensions.None);
+    public static RollupRow Of(CollectedEvent e) => new(DayOf(e), e.Name, e.Environment, SourceOf(e), e.Count, DimensionsOf(e));
+
+    /// <summary>The UTC day an event is counted on.</summary>
+    public static DateOnly DayOf(CollectedEvent e) => DateOnly.FromDateTime(e.Timestamp.UtcDateTime);
+
+    /// <summary>The source an event is counted under: empty, never null, so it can be part of a key.</summary>
+    public static string SourceOf(CollectedEvent e) => e.Source ?? "";
+
+    /// <summary>An aggregate-only event's kept dimensions; empty for a stored raw event.</summary>
+    public static string DimensionsOf(CollectedEvent e) =>
+        e.AggregateOnly ? Tally.Core.Analytics.RollupDimensions.Of(e.PropertiesJson) : Tally.Core.Analytics.RollupDimensions.None;
 }

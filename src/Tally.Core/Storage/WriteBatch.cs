@@ -14,9 +14,11 @@ public sealed record WriteBatch(
     IReadOnlyList<IdentityLink> Links,
     IReadOnlyList<UInt128>? Fingerprints = null)
 {
+    /// <summary>The fingerprints given, when there is one per event; otherwise null.</summary>
+    public IReadOnlyList<UInt128>? GivenFingerprints => Fingerprints is { } given && given.Count == Events.Count ? given : null;
+
     /// <summary>The fingerprint of event <paramref name="i"/>: the one given, or computed now.</summary>
-    public UInt128 FingerprintOf(int i) =>
-        Fingerprints is { } given && given.Count == Events.Count ? given[i] : EventIdFingerprint.Of(Events[i].EventId);
+    public UInt128 FingerprintOf(int i) => GivenFingerprints is { } given ? given[i] : EventIdFingerprint.Of(Events[i].EventId);
 
     public static WriteBatch Of(params CollectedEvent[] events) => new(events, [], []);
 }

@@ -1,5 +1,5 @@
-using Tally.Core.Analytics;
 using Tally.Core.Events;
+using Tally.Core.Storage;
 
 namespace Tally.Storage.Sqlite.Writing;
 
@@ -20,13 +20,10 @@ internal sealed class RollupAccumulator
 
     public void Add(CollectedEvent e)
     {
-        // The fields of RollupRow.Of, without a row object per event: this runs on the store's one writer thread.
-        var day = DateOnly.FromDateTime(e.Timestamp.UtcDateTime);
-        var source = e.Source ?? "";
-        var dimensions = e.AggregateOnly ? RollupDimensions.Of(e.PropertiesJson) : RollupDimensions.None;
+        // RollupRow.Of's fields, without a row object per event: this runs on the store's one writer thread.
+        var key = new RollupKey(RollupRow.DayOf(e), e.Name, e.Environment, RollupRow.SourceOf(e), RollupRow.DimensionsOf(e));
         if (_index is not null)
         {
-            var key = new RollupKey(day, e.Name, e.Environment, source, dimensions);
             if (_index.TryGetValue(key, out var at))
             {
                 _counts[at] += e.Count;
@@ -41,16 +38,16 @@ internal sealed class RollupAccumulator
 
         for (var i = 0; i < _keys.Count; i++)
         {
-            // Names and environments are usually the plan's own string instances, so most checks end at the reference.
-            var k = _keys[i];
-            if (k.Day == day && k.Name == e.Name && k.Environment == e.Environment && k.Source == source && k.Dimensions == dimensions)
+            // Member-wise string equality: names and environments are usually the plan's own instances, so most checks
+            // end at the reference.
+            if (_keys[i] == key)
             {
                 _counts[i] += e.Count;
                 return;
             }
         }
 
-        _keys.Add(new RollupKey(day, e.Name, e.Environment, source, dimensions));
+        _keys.Add(key);
         _counts.Add(e.Count);
         if (_keys.Count > LinearLimit)
         {

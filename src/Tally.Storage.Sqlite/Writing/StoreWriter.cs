@@ -99,6 +99,7 @@ internal sealed class StoreWriter : IDisposable
         var rollups = new RollupAccumulator();
         // This batch's ids join the known set as they are written, and leave it again if the batch rolls back.
         var written = new List<UInt128>(events.Count);
+        var given = batch.GivenFingerprints;
         var rows = new CollectedEvent[InsertEvent.RowsPerStatement];
         var pendingRows = 0;
         Action commitKnown;
@@ -116,7 +117,7 @@ internal sealed class StoreWriter : IDisposable
                         ct.ThrowIfCancellationRequested();
                     }
 
-                    if (i % PrefetchAhead == 0 && batch.Fingerprints is { } given && given.Count == events.Count)
+                    if (i % PrefetchAhead == 0 && given is not null)
                     {
                         for (var k = i; k < Math.Min(i + PrefetchAhead, events.Count); k++)
                         {
@@ -125,7 +126,7 @@ internal sealed class StoreWriter : IDisposable
                     }
 
                     var e = events[i];
-                    var fingerprint = batch.FingerprintOf(i);
+                    var fingerprint = given?[i] ?? EventIdFingerprint.Of(e.EventId);
                     if (!_known.TryAdd(fingerprint))
                     {
                         outcomes[i] = WriteOutcome.Duplicate;
