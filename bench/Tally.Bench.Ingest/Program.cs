@@ -85,11 +85,13 @@ using (var http = new HttpClient(handler) { BaseAddress = baseUri })
 {
     http.DefaultRequestHeaders.Authorization = auth;
     await RunBatches(http, 2, connections, batchSize, warmup: true);
+    var cpu = CpuTimes.Read();
     var (events, latencies) = await RunBatches(http, seconds, connections, batchSize, warmup: false);
+    var cpuShare = CpuTimes.Read().Since(cpu);
     posted += events;
     loadStopped.Restart();
     latencies.Sort();
-    Console.WriteLine($"batches: {events / (double)seconds:N0} events/s committed; request p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms ({latencies.Count} requests)");
+    Console.WriteLine($"batches: {events / (double)seconds:N0} events/s committed; request p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms ({latencies.Count} requests); {cpuShare}");
 }
 
 // Phase 2: single-event requests at a fixed rate (open loop: requests start on schedule whatever the latency).
@@ -98,11 +100,18 @@ using (var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 })
 using (var http = new HttpClient(handler) { BaseAddress = baseUri })
 {
     http.DefaultRequestHeaders.Authorization = auth;
-    var latencies = await RunSingles(http, rate, seconds);
+    // Warm-up, not measured, as for batches: the client's first requests pay for its JIT and for opening connections
+    // (tens of milliseconds), which is the load generator starting, not the collector.
+    await RunSingles(http, rate, 2);
+    var cpu = CpuTimes.Read();
+    var (latencies, fromSchedule) = await RunSingles(http, rate, seconds);
+    var cpuShare = CpuTimes.Read().Since(cpu);
     posted += latencies.Count;
     loadStopped.Restart();
     latencies.Sort();
-    Console.WriteLine($"single events at {rate}/s: p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms ({latencies.Count} requests)");
+    fromSchedule.Sort();
+    Console.WriteLine($"single events at {rate}/s: p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms ({latencies.Count} requests); " +
+        $"from the scheduled send time p50 {P(fromSchedule, 0.50):F2} ms, p99 {P(fromSchedule, 0.99):F2} ms, max {fromSchedule[^1]:F2} ms; {cpuShare}");
 }
 
 // With a spool (ClickHouse's default) a 2xx means spooled, not stored: report how long the store took to catch up.
@@ -148,30 +157,43 @@ static async Task<(long Events, List<double> Latencies)> RunBatches(HttpClient h
     return (events, all);
 }
 
-static async Task<List<double>> RunSingles(HttpClient http, int rate, int seconds)
+// Returns each request's latency from when it was sent, and from when it was due: a request the pacer sent late (the
+// machine busy, or Thread.Sleep's ~1 ms granularity) counts its lateness in the second, so a stall cannot hide by
+// delaying the requests behind it.
+static async Task<(List<double> FromSend, List<double> FromSchedule)> RunSingles(HttpClient http, int rate, int seconds)
 {
     var total = rate * seconds;
-    var latencies = new double[total];
+    var fromSend = new double[total];
+    var fromSchedule = new double[total];
     var rnd = new Random(42);
-    var bodies = Enumerable.Range(0, total).Select(_ => Traffic.Single(rnd)).ToArray();
-    var clock = Stopwatch.StartNew();
-    var tasks = new Task[total];
-    for (var i = 0; i < total; i++)
+    var bodies = Enumerable.Range(0, total).Select(_ => Encoding.UTF8.GetBytes(Traffic.Single(rnd))).ToArray();
+    var sends = new Task[total];
+    // A dedicated thread keeps the schedule and sends each request itself when it is due (open loop: whatever the
+    // latency of earlier ones). Handing each request to the thread pool instead (Task.Delay, then Task.Run) put the
+    // load generator's own queueing into the measured tail.
+    var start = Stopwatch.GetTimestamp();
+    await Task.Factory.StartNew(() =>
     {
-        var due = TimeSpan.FromSeconds(i / (double)rate);
-        var wait = due - clock.Elapsed;
-        if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait);
-        var index = i;
-        tasks[i] = Task.Run(async () =>
+        for (var i = 0; i < total; i++)
         {
-            var t = Stopwatch.GetTimestamp();
-            using var resp = await http.PostAsync("/v1/track", new StringContent(bodies[index], Encoding.UTF8, "application/json"));
-            latencies[index] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-            if (!resp.IsSuccessStatusCode) throw new InvalidOperationException($"HTTP {(int)resp.StatusCode}");
-        });
+            var due = start + (long)(i * (double)Stopwatch.Frequency / rate);
+            while (Stopwatch.GetTimestamp() < due) Thread.Sleep(1);
+            sends[i] = Send(http, bodies[i], due, i);
+        }
+    }, TaskCreationOptions.LongRunning);
+    await Task.WhenAll(sends);
+    return ([.. fromSend], [.. fromSchedule]);
+
+    async Task Send(HttpClient http, byte[] body, long due, int index)
+    {
+        var sent = Stopwatch.GetTimestamp();
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var resp = await http.PostAsync("/v1/track", content).ConfigureAwait(false);
+        fromSend[index] = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
+        fromSchedule[index] = Stopwatch.GetElapsedTime(due).TotalMilliseconds;
+        if (!resp.IsSuccessStatusCode) throw new InvalidOperationException($"HTTP {(int)resp.StatusCode}");
     }
-    await Task.WhenAll(tasks);
-    return [.. latencies];
 }
 
 static async Task<double> ReadDepth(Uri baseUri)
