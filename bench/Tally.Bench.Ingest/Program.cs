@@ -16,7 +16,8 @@ using Tally.Storage.Sqlite;
 //       only the collector (temporary SQLite store, key "bench"), until Ctrl+C: run the load from another process
 //   dotnet run -c Release --project bench/Tally.Bench.Ingest -- --url http://127.0.0.1:5080 [--key bench] [--phases batches,singles]
 //       only the load, against any running collector (e.g. `tally serve --store clickhouse://...`)
-//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- --profile 1      (stage by stage, no HTTP; `--profile store`: the store only)
+//   dotnet run -c Release --project bench/Tally.Bench.Ingest -- --profile 1      (stage by stage, no HTTP; `--profile store`: the store only;
+//       `--profile dedup [--ids N]`: the writer's deduplication set alone, N random ids added in windows of 1,000)
 var argsMap = ParseArgs(args);
 var seconds = int.Parse(argsMap.GetValueOrDefault("seconds", "10"));
 var connections = int.Parse(argsMap.GetValueOrDefault("connections", "8"));
@@ -26,6 +27,12 @@ var ack = argsMap.GetValueOrDefault("ack", "store") == "spool" ? AckMode.Spool :
 var planPath = argsMap.GetValueOrDefault("plan", FindRepoFile("plans/aurora-concierge.yaml"));
 var key = argsMap.GetValueOrDefault("key", "bench");
 var phases = argsMap.GetValueOrDefault("phases", "batches,singles").Split(',', StringSplitOptions.TrimEntries);
+
+if (argsMap.GetValueOrDefault("profile") == "dedup")
+{
+    DedupProfile.Run(int.Parse(argsMap.GetValueOrDefault("ids", "25000000")));
+    return 0;
+}
 
 if (argsMap.ContainsKey("profile"))
 {
@@ -91,7 +98,7 @@ using (var http = new HttpClient(handler) { BaseAddress = baseUri })
     posted += events;
     loadStopped.Restart();
     latencies.Sort();
-    Console.WriteLine($"batches: {events / (double)seconds:N0} events/s committed; request p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms ({latencies.Count} requests); {cpuShare}");
+    Console.WriteLine($"batches: {events / (double)seconds:N0} events/s committed; request p50 {P(latencies, 0.50):F2} ms, p99 {P(latencies, 0.99):F2} ms, max {latencies[^1]:F2} ms ({latencies.Count} requests); {cpuShare}");
 }
 
 // Phase 2: single-event requests at a fixed rate (open loop: requests start on schedule whatever the latency).

@@ -193,6 +193,68 @@ public sealed class AppendOnlyDeduplicationTests : IDisposable
     }
 
     [Fact]
+    public void Members_stay_known_and_removable_while_the_set_moves_them_to_a_larger_table()
+    {
+        // Adds, repeated adds and rollbacks of the latest adds, checked against a HashSet at every step, across many
+        // doublings, so that some of each happen while a grown table is still being filled from the old one.
+        var random = new Random(7);
+        var set = new FingerprintSet(capacity: 1);
+        var reference = new HashSet<UInt128>();
+        var recent = new List<UInt128>();
+        var removed = new List<UInt128>();
+        var removedWhileMoving = 0;
+        var repeatsWhileMoving = 0;
+        for (var round = 0; round < 80_000; round++)
+        {
+            var choice = random.Next(20);
+            if (choice == 0 && recent.Count > 0)
+            {
+                // A rolled-back batch takes out the ids it had just added (a batch of up to 20, so some were added
+                // before the table grew); they are unknown afterwards, and a retry adds them again.
+                for (var n = random.Next(1, 20); n > 0 && recent.Count > 0; n--)
+                {
+                    var victim = recent[^1];
+                    recent.RemoveAt(recent.Count - 1);
+                    removedWhileMoving += set.Migrating ? 1 : 0;
+                    Assert.True(set.Remove(victim));
+                    reference.Remove(victim);
+                    Assert.False(set.Contains(victim));
+                    removed.Add(victim);
+                }
+            }
+            else if (choice == 2 && removed.Count > 0)
+            {
+                var retried = removed[^1];
+                removed.RemoveAt(removed.Count - 1);
+                Assert.True(set.Add(retried));
+                reference.Add(retried);
+                recent.Add(retried);
+            }
+            else if (choice == 1 && reference.Count > 0)
+            {
+                var member = reference.ElementAt(random.Next(Math.Min(reference.Count, 64)));
+                repeatsWhileMoving += set.Migrating ? 1 : 0;
+                Assert.False(set.Add(member));
+            }
+            else
+            {
+                var fingerprint = new UInt128((ulong)random.NextInt64(), (ulong)random.NextInt64() | 1);
+                Assert.Equal(reference.Add(fingerprint), set.Add(fingerprint));
+                recent.Add(fingerprint);
+            }
+
+            Assert.Equal(reference.Count, set.Count);
+            if (round % 997 == 0)
+            {
+                Assert.All(reference, member => Assert.True(set.Contains(member)));
+            }
+        }
+
+        Assert.All(reference, member => Assert.True(set.Contains(member)));
+        Assert.True(removedWhileMoving > 0 && repeatsWhileMoving > 0, $"{removedWhileMoving} removals and {repeatsWhileMoving} repeats during a move");
+    }
+
+    [Fact]
     public void Fingerprints_depend_on_every_character_of_the_id()
     {
         Assert.Equal(EventIdFingerprint.Of("abc"), EventIdFingerprint.Of("abc"));
