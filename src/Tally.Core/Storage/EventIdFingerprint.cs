@@ -30,8 +30,7 @@ public static class EventIdFingerprint
         try
         {
             var length = Encoding.UTF8.GetBytes(eventId, buffer);
-            var value = SipHash.Hash128(buffer[..length], Key0, Key1);
-            return value == UInt128.Zero ? UInt128.One : value;
+            return Of(buffer[..length]);
         }
         finally
         {
@@ -40,5 +39,12 @@ public static class EventIdFingerprint
                 ArrayPool<byte>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>The fingerprint of an id given as its UTF-8 bytes (as SQLite holds it): the same as <see cref="Of(string)"/> of the decoded id.</summary>
+    public static UInt128 Of(ReadOnlySpan<byte> utf8)
+    {
+        var value = SipHash.Hash128(utf8, Key0, Key1);
+        return value == UInt128.Zero ? UInt128.One : value;
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Tally.Core.Storage;
 
 namespace Tally.Storage.Sqlite.Dedup;
 
@@ -18,23 +17,17 @@ namespace Tally.Storage.Sqlite.Dedup;
 internal sealed class KnownEventIds : IDisposable
 {
     private readonly FingerprintSet _set;
-    private readonly SqliteCommand _newEvents;
-    private readonly SqliteCommand _newSeenIds;
+    private readonly StoredIds _newEvents;
+    private readonly StoredIds _newSeenIds;
     private readonly SqliteCommand _lastSeqs;
-    private readonly SqliteParameter _afterEvents;
-    private readonly SqliteParameter _afterSeenIds;
     private long _lastEventSeq;
     private long _lastSeenIdSeq;
 
     private KnownEventIds(SqliteConnection connection, FingerprintSet set)
     {
         _set = set;
-        _newEvents = connection.CreateCommand();
-        _newEvents.CommandText = "SELECT seq, event_id FROM events WHERE seq > $after ORDER BY seq";
-        _afterEvents = _newEvents.Parameters.Add("$after", SqliteType.Integer);
-        _newSeenIds = connection.CreateCommand();
-        _newSeenIds.CommandText = "SELECT seq, event_id FROM seen_ids WHERE seq > $after ORDER BY seq";
-        _afterSeenIds = _newSeenIds.Parameters.Add("$after", SqliteType.Integer);
+        _newEvents = new StoredIds(connection, "events");
+        _newSeenIds = new StoredIds(connection, "seen_ids");
         _lastSeqs = connection.CreateCommand();
         _lastSeqs.CommandText = "SELECT (SELECT ifnull(max(seq), 0) FROM events), (SELECT ifnull(max(seq), 0) FROM seen_ids)";
     }
@@ -52,7 +45,7 @@ internal sealed class KnownEventIds : IDisposable
         }
 
         var known = new KnownEventIds(connection, new FingerprintSet((int)Math.Min(int.MaxValue / 2, rows * 5 / 4 + 1024)));
-        known.CatchUp(transaction: null);
+        known.CatchUp();
         return known;
     }
 
@@ -75,11 +68,11 @@ internal sealed class KnownEventIds : IDisposable
         }
     }
 
-    /// <summary>Adds ids appended by anyone since the last call or commit. Call inside the write transaction.</summary>
-    public void CatchUp(SqliteTransaction? transaction)
+    /// <summary>Adds ids appended by anyone since the last call or commit. Call inside the write transaction, or before any is open (at load).</summary>
+    public void CatchUp()
     {
-        _lastEventSeq = Read(_newEvents, _afterEvents, _lastEventSeq, transaction);
-        _lastSeenIdSeq = Read(_newSeenIds, _afterSeenIds, _lastSeenIdSeq, transaction);
+        _lastEventSeq = _newEvents.AddAfter(_lastEventSeq, _set);
+        _lastSeenIdSeq = _newSeenIds.AddAfter(_lastSeenIdSeq, _set);
     }
 
     /// <summary>
@@ -110,22 +103,5 @@ internal sealed class KnownEventIds : IDisposable
         _newEvents.Dispose();
         _newSeenIds.Dispose();
         _lastSeqs.Dispose();
-    }
-
-    private long Read(SqliteCommand command, SqliteParameter after, long last, SqliteTransaction? transaction)
-    {
-        command.Transaction = transaction;
-        after.Value = last;
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                last = reader.GetInt64(0);
-                _set.Add(EventIdFingerprint.Of(reader.GetString(1)));
-            }
-        }
-
-        command.Transaction = null;
-        return last;
     }
 }

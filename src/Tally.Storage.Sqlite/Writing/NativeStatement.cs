@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 namespace Tally.Storage.Sqlite.Writing;
 
 /// <summary>
-/// The five calls of SQLite's C API the per-event insert makes, declared against the same native library SQLitePCL
-/// loads (<c>e_sqlite3</c>), taking the raw statement pointer. Only <see cref="InsertEvent"/> uses them, on a statement
-/// whose lifetime SQLitePCL's safe handle still owns. The binds are short and never block, so they skip the GC
-/// transition; the step does I/O and keeps it.
+/// The calls of SQLite's C API that the per-event insert and the id loader make, declared against the same native
+/// library SQLitePCL loads (<c>e_sqlite3</c>), taking the raw statement pointer. Only <see cref="InsertEvent"/> and
+/// <see cref="Dedup.StoredIds"/> use them, on statements whose lifetime SQLitePCL's safe handle still owns. The binds
+/// and column reads are short and never block, so they skip the GC transition; the step does I/O and keeps it.
 /// </summary>
 internal static partial class NativeStatement
 {
@@ -26,6 +26,19 @@ internal static partial class NativeStatement
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_null")]
     [SuppressGCTransition]
     public static partial int BindNull(IntPtr statement, int index);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_int64")]
+    [SuppressGCTransition]
+    public static partial long ColumnInt64(IntPtr statement, int column);
+
+    /// <summary>The column's text as UTF-8, valid until the next step or reset; call before <see cref="ColumnBytes"/>.</summary>
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_text")]
+    [SuppressGCTransition]
+    public static partial IntPtr ColumnText(IntPtr statement, int column);
+
+    [LibraryImport(Library, EntryPoint = "sqlite3_column_bytes")]
+    [SuppressGCTransition]
+    public static partial int ColumnBytes(IntPtr statement, int column);
 
     [LibraryImport(Library, EntryPoint = "sqlite3_step")]
     public static partial int Step(IntPtr statement);

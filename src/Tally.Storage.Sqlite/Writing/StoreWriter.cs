@@ -109,7 +109,7 @@ internal sealed class StoreWriter : IDisposable
             try
             {
                 // Under the write lock: nobody else can append between this catch-up and the commit.
-                _known.CatchUp(tx.Inner);
+                _known.CatchUp();
                 for (var i = 0; i < events.Count; i++)
                 {
                     if (i % CancellationCheckEvery == 0)

@@ -106,6 +106,26 @@ public sealed class AppendOnlyDeduplicationTests : IDisposable
     }
 
     [Fact]
+    public async Task Ids_in_any_script_stay_known_after_the_store_is_opened_again()
+    {
+        // Opening a store hashes each stored id's UTF-8 bytes as SQLite holds them; the collector hashes the .NET
+        // string. Both must agree, or every retry after a restart would be stored twice.
+        var ids = new[] { "plain-ascii", "évènement-ü", "注文-番号", "emoji-😀-pair", "" };
+        var events = ids.Select(id => Some.Event() with { EventId = id }).ToList();
+        await using (var first = await SqliteEventStore.OpenAsync(DatabasePath, Ct))
+        {
+            Assert.All((await first.WriteAsync(new WriteBatch(events, [], []), Ct)).Events, o => Assert.Equal(WriteOutcome.Stored, o));
+        }
+
+        await using var reopened = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
+        var given = events.Select(e => EventIdFingerprint.Of(e.EventId)).ToList();
+
+        Assert.All((await reopened.WriteAsync(new WriteBatch(events, [], [], given), Ct)).Events, o => Assert.Equal(WriteOutcome.Duplicate, o));
+        Assert.All((await reopened.WriteAsync(new WriteBatch(events, [], []), Ct)).Events, o => Assert.Equal(WriteOutcome.Duplicate, o));
+        Assert.Equal(ids.Length, await reopened.CountEventsAsync(new EventQuery(), Ct));
+    }
+
+    [Fact]
     public async Task The_same_id_twice_in_one_batch_is_stored_once()
     {
         await using var store = await SqliteEventStore.OpenAsync(DatabasePath, Ct);
