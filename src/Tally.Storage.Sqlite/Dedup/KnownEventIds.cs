@@ -76,27 +76,26 @@ internal sealed class KnownEventIds : IDisposable
     }
 
     /// <summary>
-    /// Notes the newest seqs while the transaction that appended this writer's rows still holds the write lock, so the
-    /// next catch-up skips them. Returns a commit step to run once the transaction committed.
+    /// The newest seqs of both tables, read while the transaction that appended this writer's rows still holds the
+    /// write lock; pass them to <see cref="Committed"/> once it has committed, so the next catch-up skips those rows.
     /// </summary>
-    public Action PrepareCommit(SqliteTransaction transaction)
+    public (long Events, long SeenIds) NewestSeqs(SqliteTransaction transaction)
     {
         _lastSeqs.Transaction = transaction;
-        long events, seenIds;
-        using (var reader = _lastSeqs.ExecuteReader())
+        try
         {
+            using var reader = _lastSeqs.ExecuteReader();
             reader.Read();
-            events = reader.GetInt64(0);
-            seenIds = reader.GetInt64(1);
+            return (reader.GetInt64(0), reader.GetInt64(1));
         }
-
-        _lastSeqs.Transaction = null;
-        return () =>
+        finally
         {
-            _lastEventSeq = events;
-            _lastSeenIdSeq = seenIds;
-        };
+            _lastSeqs.Transaction = null;
+        }
     }
+
+    /// <summary>The transaction that <see cref="NewestSeqs"/> was read in has committed: its rows are known.</summary>
+    public void Committed((long Events, long SeenIds) newest) => (_lastEventSeq, _lastSeenIdSeq) = newest;
 
     public void Dispose()
     {

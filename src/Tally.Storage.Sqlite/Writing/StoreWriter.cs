@@ -102,7 +102,7 @@ internal sealed class StoreWriter : IDisposable
         var given = batch.GivenFingerprints;
         var rows = new CollectedEvent[InsertEvent.RowsPerStatement];
         var pendingRows = 0;
-        Action commitKnown;
+        (long Events, long SeenIds) newest;
         var committed = false;
         using (var tx = Begin())
         {
@@ -177,7 +177,7 @@ internal sealed class StoreWriter : IDisposable
                     _upsertLink.Execute(link);
                 }
 
-                commitKnown = _known.PrepareCommit(tx.Inner);
+                newest = _known.NewestSeqs(tx.Inner);
 
                 // Last chance to abandon: after the commit the batch is durable and its outcomes must be reported.
                 ct.ThrowIfCancellationRequested();
@@ -193,7 +193,7 @@ internal sealed class StoreWriter : IDisposable
             }
         }
 
-        commitKnown();
+        _known.Committed(newest);
         return new WriteResult(outcomes, quarantinedStored);
     }
 
