@@ -128,20 +128,11 @@ internal sealed class FingerprintSet
     /// </summary>
     public bool Remove(UInt128 fingerprint)
     {
-        if (_old is not null)
+        FinishMove();
+        var hole = Probe(_slots, _mask, fingerprint);
+        if (_slots[hole] != fingerprint)
         {
-            MoveSome(int.MaxValue);
-        }
-
-        var hole = Start(fingerprint, _mask);
-        while (_slots[hole] != fingerprint)
-        {
-            if (_slots[hole] == UInt128.Zero)
-            {
-                return false;
-            }
-
-            hole = (hole + 1) & _mask;
+            return false;
         }
 
         var i = hole;
@@ -173,16 +164,21 @@ internal sealed class FingerprintSet
     /// <summary>Starts a migration into a table twice the size, finishing any earlier one first.</summary>
     private void Grow()
     {
-        if (_old is not null)
-        {
-            MoveSome(int.MaxValue);
-        }
+        FinishMove();
 
         _old = _slots;
         _oldMask = _mask;
         _moved = 0;
         _slots = new UInt128[_old.Length * 2L];
         _mask = _slots.Length - 1;
+    }
+
+    private void FinishMove()
+    {
+        if (_old is not null)
+        {
+            MoveSome(int.MaxValue);
+        }
     }
 
     /// <summary>Moves up to <paramref name="count"/> more of the old table's slots into the new one; drops the old table when all are moved.</summary>
@@ -206,45 +202,31 @@ internal sealed class FingerprintSet
         }
     }
 
-    private static bool Find(UInt128[] slots, int mask, UInt128 fingerprint)
-    {
-        var i = Start(fingerprint, mask);
-        while (true)
-        {
-            var slot = slots[i];
-            if (slot == fingerprint)
-            {
-                return true;
-            }
-
-            if (slot == UInt128.Zero)
-            {
-                return false;
-            }
-
-            i = (i + 1) & mask;
-        }
-    }
+    private static bool Find(UInt128[] slots, int mask, UInt128 fingerprint) => slots[Probe(slots, mask, fingerprint)] == fingerprint;
 
     private static bool Insert(UInt128[] slots, int mask, UInt128 fingerprint)
     {
-        var i = Start(fingerprint, mask);
-        while (true)
+        var i = Probe(slots, mask, fingerprint);
+        if (slots[i] == fingerprint)
         {
-            var slot = slots[i];
-            if (slot == fingerprint)
-            {
-                return false;
-            }
+            return false;
+        }
 
-            if (slot == UInt128.Zero)
-            {
-                slots[i] = fingerprint;
-                return true;
-            }
+        slots[i] = fingerprint;
+        return true;
+    }
 
+    /// <summary>The fingerprint's slot, or the empty slot where its probe ends (where it would go) when it is absent.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Probe(UInt128[] slots, int mask, UInt128 fingerprint)
+    {
+        var i = Start(fingerprint, mask);
+        while (slots[i] != fingerprint && slots[i] != UInt128.Zero)
+        {
             i = (i + 1) & mask;
         }
+
+        return i;
     }
 
     // The fingerprint is already uniformly distributed (a keyed SipHash), so its low bits are a good slot number.

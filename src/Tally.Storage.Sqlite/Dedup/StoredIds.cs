@@ -39,7 +39,7 @@ internal sealed class StoredIds : IDisposable
         var pending = 0;
         try
         {
-            Check(NativeStatement.BindInt64(_handle, 1, after));
+            NativeStatement.Check(NativeStatement.BindInt64(_handle, 1, after), _db);
             int rc;
             while ((rc = NativeStatement.Step(_handle)) == raw.SQLITE_ROW)
             {
@@ -70,12 +70,4 @@ internal sealed class StoredIds : IDisposable
     }
 
     public void Dispose() => _statement.Dispose();
-
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-    }
 }

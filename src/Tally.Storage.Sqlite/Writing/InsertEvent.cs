@@ -144,11 +144,5 @@ internal sealed class InsertEvent : IDisposable
         _used += length;
     }
 
-    private void Check(int rc)
-    {
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, _db);
-        }
-    }
+    private void Check(int rc) => NativeStatement.Check(rc, _db);
 }

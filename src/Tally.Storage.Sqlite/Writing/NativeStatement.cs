@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Tally.Storage.Sqlite.Writing;
 
@@ -14,6 +16,15 @@ internal static partial class NativeStatement
 
     /// <summary>SQLITE_STATIC: the text stays valid until the statement is stepped or rebound, so SQLite need not copy it.</summary>
     public static readonly IntPtr Static = IntPtr.Zero;
+
+    /// <summary>Throws SQLite's error for <paramref name="rc"/> unless it is SQLITE_OK.</summary>
+    public static void Check(int rc, sqlite3 db)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
 
     [LibraryImport(Library, EntryPoint = "sqlite3_bind_text")]
     [SuppressGCTransition]
